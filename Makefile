@@ -1,0 +1,55 @@
+# stancemap: two commands for a newcomer, `make demo` and `make test`.
+# Everything comes from the package registries: the Python side (libtorch for tch,
+# polars/pyarrow for checks) from PyPI into .venv, the Rust side from crates.io.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+SHARED ?= $(abspath $(CURDIR)/../shared)
+DEMO_OUT ?= $(CURDIR)/out/demo
+
+# torch-sys runs `python` from PATH when VIRTUAL_ENV is set: make it the venv's.
+export VIRTUAL_ENV := $(VENV)
+export PATH := $(VENV)/bin:$(PATH)
+export LIBTORCH_USE_PYTORCH := 1
+
+CARGO ?= cargo
+CARGO_FLAGS ?= --release --locked
+BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
+
+.PHONY: setup build demo test eval-attribution clean-venv
+
+setup: $(VENV)/.ready
+
+# Re-runs only when requirements.txt changes; pip's cache makes a rebuild cheap.
+$(VENV)/.ready: requirements.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+build: setup
+	$(CARGO) build $(CARGO_FLAGS)
+
+demo: build
+	@rm -rf $(DEMO_OUT)
+	@inputs="--input datasets/sample_corpus.jsonl"; \
+	if [ -d "$(SHARED)/data/seed" ]; then inputs="$$inputs --input $(SHARED)/data/seed"; fi; \
+	$(BIN) run $$inputs --study datasets/sample_study.toml --study datasets/ukraine_talks.toml --out $(DEMO_OUT)
+	@echo
+	@echo "Tables written to $(DEMO_OUT):"
+	@ls -1 $(DEMO_OUT) | sed 's/^/  /'
+
+test: setup
+	$(CARGO) test $(CARGO_FLAGS)
+
+# PolNeAR attribution scores for the rule-based extractor (needs ../shared).
+eval-attribution: build
+	@for split in dev train; do \
+	  $(BIN) run --quiet --input $(SHARED)/data/polnear/$$split/text --out $(CURDIR)/out/polnear-$$split >/dev/null && \
+	  echo "== polnear $$split" && \
+	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/$$split \
+	    --pred $(CURDIR)/out/polnear-$$split/statements.parquet; \
+	done
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,169 @@
+//! Run configuration in two phases: [`RunOptions`] as the user gave them (CLI flags),
+//! validated and resolved into a [`RunConfig`] with absolute paths, the study read,
+//! the device chosen. The `RunConfig` is saved beside the outputs
+//! (`run_config.toml`) and reads back equal.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::actors::{Study, StudyError};
+use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
+use crate::extract::ExtractorConfig;
+use crate::models::{resolve_device, DeviceChoice, ModelError, ResolvedDevice};
+
+/// What the user asked for, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    pub inputs: Vec<String>,
+    pub out_dir: PathBuf,
+    pub studies: Vec<PathBuf>,
+    pub max_article_mb: f64,
+    pub device: DeviceChoice,
+    pub threads: Option<usize>,
+    pub strict: bool,
+}
+
+/// Everything a run needs, resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig {
+    pub inputs: Vec<InputSpec>,
+    pub out_dir: PathBuf,
+    pub study_files: Vec<PathBuf>,
+    pub study: Study,
+    pub extractor: ExtractorConfig,
+    pub limits: ReadLimits,
+    pub device: ResolvedDevice,
+    pub threads: usize,
+    pub strict: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no --input given: name at least one file, folder or glob")]
+    NoInputs,
+    #[error(transparent)]
+    Inputs(#[from] CorpusError),
+    #[error(transparent)]
+    Study(#[from] StudyError),
+    #[error(transparent)]
+    Device(#[from] ModelError),
+    #[error("--max-article-mb must be a positive number, not {0}")]
+    BadLimit(f64),
+    #[error("--threads must be at least 1")]
+    BadThreads,
+    #[error("output folder {path}: {source}")]
+    OutDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {detail}")]
+    Saved { path: PathBuf, detail: String },
+}
+
+pub const RUN_CONFIG_FILE: &str = "run_config.toml";
+
+impl RunConfig {
+    pub fn resolve(options: RunOptions) -> Result<RunConfig, ConfigError> {
+        if options.inputs.is_empty() {
+            return Err(ConfigError::NoInputs);
+        }
+        if !(options.max_article_mb.is_finite() && options.max_article_mb > 0.0) {
+            return Err(ConfigError::BadLimit(options.max_article_mb));
+        }
+        if options.threads == Some(0) {
+            return Err(ConfigError::BadThreads);
+        }
+        let mut inputs = resolve_inputs(&options.inputs)?;
+        for input in &mut inputs {
+            input.path = absolute(&input.path);
+        }
+        let study_files: Vec<PathBuf> = options.studies.iter().map(|p| absolute(p)).collect();
+        let study = Study::load_all(&study_files)?;
+        let device = resolve_device(options.device)?;
+        let threads = options
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        std::fs::create_dir_all(&options.out_dir)
+            .map_err(|source| ConfigError::OutDir { path: options.out_dir.clone(), source })?;
+        Ok(RunConfig {
+            inputs,
+            out_dir: absolute(&options.out_dir),
+            study_files,
+            study,
+            extractor: ExtractorConfig::default(),
+            limits: ReadLimits { max_article_bytes: (options.max_article_mb * 1e6) as u64 },
+            device,
+            threads,
+            strict: options.strict,
+        })
+    }
+
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
+    }
+
+    pub fn load(path: &Path) -> Result<RunConfig, ConfigError> {
+        let saved = |detail: String| ConfigError::Saved { path: path.to_path_buf(), detail };
+        let raw = std::fs::read_to_string(path).map_err(|e| saved(e.to_string()))?;
+        toml::from_str(&raw).map_err(|e| saved(e.to_string()))
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: &Path) -> RunOptions {
+        RunOptions {
+            inputs: vec![dir.join("*.jsonl").display().to_string()],
+            out_dir: dir.join("out"),
+            studies: Vec::new(),
+            max_article_mb: 10.0,
+            device: DeviceChoice::Cpu,
+            threads: Some(2),
+            strict: false,
+        }
+    }
+
+    #[test]
+    fn resolved_config_round_trips_through_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.jsonl"), "").unwrap();
+        std::fs::write(dir.path().join("a.jsonl"), "").unwrap();
+        std::fs::write(
+            dir.path().join("study.toml"),
+            "[[actors]]\nid = \"x\"\nname = \"X\"\n[[targets]]\nid = \"t\"\ndescription = \"a ceasefire\"\n",
+        )
+        .unwrap();
+        let mut opts = options(dir.path());
+        opts.studies = vec![dir.path().join("study.toml")];
+        let config = RunConfig::resolve(opts).unwrap();
+        assert_eq!(config.inputs.len(), 2);
+        assert!(config.inputs[0].path.ends_with("a.jsonl"));
+        assert_eq!(config.study.targets[0].id, "t");
+        let path = dir.path().join(RUN_CONFIG_FILE);
+        std::fs::write(&path, config.to_toml().unwrap()).unwrap();
+        assert_eq!(RunConfig::load(&path).unwrap(), config);
+    }
+
+    #[test]
+    fn bad_options_are_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = options(dir.path());
+        let err = RunConfig::resolve(opts.clone()).unwrap_err().to_string();
+        assert!(err.contains("matches no file"), "{err}");
+        std::fs::write(dir.path().join("a.jsonl"), "").unwrap();
+        opts.max_article_mb = 0.0;
+        assert!(matches!(RunConfig::resolve(opts.clone()), Err(ConfigError::BadLimit(_))));
+        opts.max_article_mb = 1.0;
+        opts.studies = vec![dir.path().join("missing.toml")];
+        let err = RunConfig::resolve(opts).unwrap_err().to_string();
+        assert!(err.contains("missing.toml"), "{err}");
+    }
+}

@@ -1,0 +1,904 @@
+//! The rule-based extractor: quotation marks, cue verbs and clause patterns.
+//!
+//! Per sentence it finds cue words (outside quotations), then for each cue the speaker
+//! (the noun phrase before it, after it when inverted, or the subject it shares with
+//! an earlier verb) and the content (the clause after it, or the stretch before it
+//! when the attribution comes last). Quotations carry content across sentences and
+//! paragraphs; quotations left without a cue go to the nearest speaker before them.
+
+use super::lexicon::{
+    cue_word, ends_noun_phrase, is_function_word, is_passive_auxiliary, is_pronoun, is_verb_modifier, opens_adjunct,
+    CueClass, CueWord, VerbForm,
+};
+use super::{Attribution, Extractor, StatementKind};
+use crate::text::{tokenize, trim_span, Document, Span, Token};
+
+/// Punctuation trimmed from both ends of a content piece.
+const CONTENT_EDGE: &[char] = &[',', ';', ':', '—', '–', '-', '(', ')'];
+const QUOTE_MARKS: &[char] = &['"', '“', '”', '‘', '’', '`', '\''];
+
+#[derive(Debug, Clone)]
+pub struct RuleExtractor {
+    /// Quotations with fewer words and no cue are scare quotes, not statements.
+    pub min_orphan_quote_words: usize,
+    /// How far (bytes) before an uncued quotation its speaker may stand.
+    pub orphan_reach: usize,
+}
+
+impl Default for RuleExtractor {
+    fn default() -> Self {
+        RuleExtractor { min_orphan_quote_words: 4, orphan_reach: 1200 }
+    }
+}
+
+impl Extractor for RuleExtractor {
+    fn name(&self) -> &'static str {
+        "rules"
+    }
+
+    fn extract(&self, doc: &Document) -> Vec<Attribution> {
+        let mut found: Vec<Attribution> = Vec::new();
+        for &sentence in &doc.sentences {
+            let view = SentenceView::new(doc, sentence);
+            let local = sentence_attributions(&view, &found);
+            found.extend(local);
+        }
+        self.attribute_uncued_quotes(doc, &mut found);
+        found.sort_by_key(|a| (a.content.start, a.content.end));
+        found
+    }
+}
+
+/// A sentence's tokens, with which of them stand inside quotation marks.
+struct SentenceView<'d> {
+    doc: &'d Document<'d>,
+    span: Span,
+    tokens: Vec<Token>,
+    quoted: Vec<bool>,
+}
+
+impl<'d> SentenceView<'d> {
+    fn new(doc: &'d Document<'d>, span: Span) -> Self {
+        let tokens = tokenize(doc.text, span);
+        let quoted = tokens.iter().map(|t| doc.quote_at(t.span.start).is_some()).collect();
+        SentenceView { doc, span, tokens, quoted }
+    }
+
+    fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    fn word(&self, i: usize) -> Option<&str> {
+        self.tokens.get(i).filter(|t| t.is_word).map(|t| t.lower.as_str())
+    }
+
+    fn is(&self, i: usize, word: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.lower == word)
+    }
+
+    fn is_punct(&self, i: usize, chars: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.is_punct(chars))
+    }
+
+    fn is_quote_mark(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| !t.is_word && t.lower.chars().all(|c| QUOTE_MARKS.contains(&c)))
+    }
+
+    /// Does a quotation open at token `i` (a mark that starts a quote piece)?
+    fn opens_quote(&self, i: usize) -> Option<usize> {
+        let token = self.tokens.get(i)?;
+        let q = self.doc.quote_at(token.span.start)?;
+        (self.doc.quotes[q].outer.start == token.span.start).then_some(q)
+    }
+
+    fn span_of(&self, from: usize, to_exclusive: usize) -> Option<Span> {
+        (from < to_exclusive && to_exclusive <= self.len())
+            .then(|| Span::new(self.tokens[from].span.start, self.tokens[to_exclusive - 1].span.end))
+    }
+
+    fn words_between(&self, from: usize, to_exclusive: usize) -> usize {
+        (from..to_exclusive.min(self.len())).filter(|&i| self.tokens[i].is_word).count()
+    }
+
+    /// First token at or after byte `pos`.
+    fn token_at_or_after(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.start < pos)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CueShape {
+    Verb(CueWord),
+    AccordingTo,
+}
+
+#[derive(Debug, Clone)]
+struct Cue {
+    /// First token of the cue phrase (auxiliaries and adverbs included).
+    first: usize,
+    /// The verb (or `according`).
+    verb: usize,
+    /// Last token of the cue phrase.
+    last: usize,
+    shape: CueShape,
+    /// The subject is shared with an earlier verb: `, adding`, `but has admitted`.
+    subject_elided: bool,
+    /// Where a new clause starts for this cue, ending the content of an earlier one.
+    clause_start: Option<usize>,
+}
+
+fn find_cues(view: &SentenceView) -> Vec<Cue> {
+    let mut cues = Vec::new();
+    let n = view.len();
+    let mut k = 0;
+    while k < n {
+        let token = &view.tokens[k];
+        if !token.is_word || view.quoted[k] {
+            k += 1;
+            continue;
+        }
+        if token.is("according") && view.is(k + 1, "to") {
+            let clause_start = (k > 0 && view.is_punct(k - 1, ",;—–(")).then(|| view.tokens[k - 1].span.start);
+            cues.push(Cue { first: k, verb: k, last: k + 1, shape: CueShape::AccordingTo, subject_elided: false, clause_start });
+            k += 2;
+            continue;
+        }
+        if let Some(word) = cue_word(&token.lower) {
+            if let Some(cue) = verb_cue(view, k, word) {
+                k = cue.last + 1;
+                cues.push(cue);
+                continue;
+            }
+        }
+        k += 1;
+    }
+    cues
+}
+
+/// Lemmas that mark attribution only with an explicit marker after them (`that`, a
+/// colon, a quotation) or at the end of the clause (`”, he continued.`).
+fn needs_marker(word: &CueWord) -> bool {
+    word.noun_like
+        || word.class == CueClass::Evidence
+        || matches!(
+            word.lemma,
+            "continue" | "agree" | "learn" | "decide" | "know" | "feel" | "understand" | "realize"
+                | "recognize" | "repeat" | "answer" | "respond" | "mention" | "indicate" | "concur"
+                | "conclude" | "recall" | "reveal" | "confirm" | "announce" | "deny" | "expect"
+        )
+}
+
+fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
+    let prev = k.checked_sub(1).and_then(|p| view.word(p));
+    let next = view.tokens.get(k + 1);
+    // An infinitive or a noun/adjective use: "to say", "the reported", "a claim".
+    if matches!(prev, Some("to")) && word.form == VerbForm::Base {
+        return None;
+    }
+    if matches!(prev, Some("the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "our" | "my" | "your"))
+        && word.form != VerbForm::Ing
+    {
+        return None;
+    }
+    if next.is_some_and(|t| t.is_word && cue_word(&t.lower).is_some_and(|w| w.form != VerbForm::Ing)) {
+        return None; // "reports said": the first is a noun
+    }
+    let next_word = view.word(k + 1);
+    let marker_follows = next_word == Some("that")
+        || view.is_punct(k + 1, ":")
+        || view.opens_quote(k + 1).is_some()
+        || view.is_punct(k + 1, ",") && view.opens_quote(k + 2).is_some();
+    let at_clause_end = view.is_punct(k + 1, ".!?;") || k + 1 >= view.len()
+        || view.is_punct(k + 1, ",") && view.word(k + 2).is_some_and(|w| cue_word(w).is_some_and(|c| c.form == VerbForm::Ing));
+    let takes_infinitive = matches!(word.lemma, "want" | "plan" | "hope" | "intend" | "expect" | "promise" | "pledge" | "vow" | "decide" | "agree")
+        && next_word == Some("to");
+    match word.class {
+        CueClass::Describe => {
+            if !describe_pattern(view, k, word) {
+                return None;
+            }
+        }
+        _ if needs_marker(&word) => {
+            if !(marker_follows || takes_infinitive || at_clause_end && word.class == CueClass::Speech) {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    // Auxiliaries and adverbs before the verb belong to the cue phrase.
+    let mut first = k;
+    while first > 0 && !view.quoted[first - 1] && view.word(first - 1).is_some_and(is_verb_modifier) {
+        first -= 1;
+    }
+    if word.form == VerbForm::Past
+        && first > 0
+        && view.word(first - 1).is_some_and(is_passive_auxiliary)
+        && !view.tokens[first - 1].capitalized
+    {
+        return None; // passive: "was asked", "is expected"
+    }
+    let before = first.checked_sub(1);
+    let prev_lower = before.and_then(|b| view.tokens.get(b)).map(|t| t.lower.as_str());
+    let comma_before = |i: usize| i > 0 && view.is_punct(i - 1, ",;");
+    let (subject_elided, clause_start) = if word.form == VerbForm::Ing {
+        let after_comma = prev_lower.is_some_and(|p| p == "," || p == ";" || p == "—");
+        // A gerund after a comma starts a clause of its own subject's.
+        (true, after_comma.then(|| view.tokens[first - 1].span.start))
+    } else if matches!(prev_lower, Some("and" | "but")) {
+        let b = first - 1;
+        let start = if comma_before(b) { view.tokens[b - 1].span.start } else { view.tokens[b].span.start };
+        (true, Some(start))
+    } else {
+        (false, None)
+    };
+    Some(Cue { first, verb: k, last: k, shape: CueShape::Verb(word), subject_elided, clause_start })
+}
+
+/// `described X as Y`, `called X “Y”`, `called for Y`.
+fn describe_pattern(view: &SentenceView, k: usize, word: CueWord) -> bool {
+    let window = (k + 1)..(k + 14).min(view.len());
+    match word.lemma {
+        "describe" | "characterize" => window.clone().any(|i| view.is(i, "as") && !view.quoted[i]),
+        _ => {
+            view.is(k + 1, "for")
+                || view.is(k + 1, "on")
+                || window.take(8).any(|i| view.opens_quote(i).is_some() && view.tokens[i].span.start > view.tokens[k].span.end)
+        }
+    }
+}
+
+/// A finished candidate before it becomes an [`Attribution`].
+struct Candidate {
+    speaker: Option<Span>,
+    cue: Span,
+    pieces: Vec<Span>,
+    descriptive: bool,
+    base_confidence: f32,
+}
+
+fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<Attribution> {
+    let cues = find_cues(view);
+    let mut local: Vec<Candidate> = Vec::new();
+    for (n, cue) in cues.iter().enumerate() {
+        let cue_start = view.tokens[cue.first].span.start;
+        // A cue inside an earlier content either opens a new clause (and ends that
+        // content) or is nested reporting, which belongs to the outer statement.
+        if let Some(owner) = local.iter_mut().find(|c| covering(&c.pieces).contains(cue_start)) {
+            match cue.clause_start {
+                Some(boundary) if boundary > covering(&owner.pieces).start => truncate(view, owner, boundary),
+                _ => continue,
+            }
+        }
+        let limit = cues[n + 1..].iter().find_map(|c| c.clause_start).unwrap_or(view.span.end);
+        let last_speaker = local.iter().rev().find_map(|c| c.speaker).or_else(|| sentence_subject(view));
+        let candidate = match cue.shape {
+            CueShape::AccordingTo => according_to(view, cue, limit),
+            CueShape::Verb(word) => verb_statement(view, cue, word, limit, last_speaker),
+        };
+        let Some(candidate) = candidate else { continue };
+        let cover = covering(&candidate.pieces);
+        let taken = earlier.iter().any(|a| a.content.overlaps(cover))
+            || local.iter().any(|c| covering(&c.pieces).overlaps(cover));
+        if !taken {
+            local.push(candidate);
+        }
+    }
+    local.into_iter().filter_map(|c| finish(view.doc, c)).collect()
+}
+
+fn covering(pieces: &[Span]) -> Span {
+    pieces.iter().skip(1).fold(pieces[0], |acc, p| acc.union(*p))
+}
+
+/// Ends a candidate's content before byte `boundary`.
+fn truncate(view: &SentenceView, candidate: &mut Candidate, boundary: usize) {
+    candidate.pieces.retain(|p| p.start < boundary);
+    if let Some(last) = candidate.pieces.last_mut() {
+        last.end = last.end.min(boundary);
+    }
+    candidate.pieces.retain(|p| !trim_span(view.doc.text, *p, CONTENT_EDGE).is_empty());
+    if candidate.pieces.is_empty() {
+        candidate.pieces.push(Span::new(boundary, boundary));
+    }
+}
+
+/// The subject at the start of a sentence (`The Kremlin released ...`), used for verbs
+/// that share it (`..., noting that ...`).
+fn sentence_subject(view: &SentenceView) -> Option<Span> {
+    let mut end = 0;
+    let mut has_name = false;
+    while end < view.len().min(8) {
+        let t = &view.tokens[end];
+        if !t.is_word || view.quoted[end] {
+            break;
+        }
+        let determiner = matches!(t.lower.as_str(), "the" | "a" | "an");
+        if t.capitalized && !determiner || is_pronoun(&t.lower) && end == 0 {
+            has_name = true;
+        } else if !determiner && !is_role_noun(&t.lower) {
+            break;
+        }
+        end += 1;
+    }
+    (has_name && end > 0).then(|| view.span_of(0, end)).flatten()
+}
+
+/// Common nouns that head a speaker phrase in news.
+fn is_role_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "president" | "leader" | "aide" | "aides" | "spokesman" | "spokeswoman" | "spokesperson"
+            | "official" | "officials" | "minister" | "secretary" | "senator" | "governor"
+            | "candidate" | "nominee" | "campaign" | "chairman" | "chairwoman" | "director"
+            | "adviser" | "advisor" | "advisers" | "ambassador" | "envoy" | "prime" | "foreign"
+            | "chief" | "press" | "white" | "house" | "state" | "department" | "general"
+            | "former" | "vice" | "deputy" | "top" | "senior" | "us" | "u.s." | "russian"
+            | "ukrainian" | "european" | "republican" | "democratic" | "democrat" | "ministry"
+            | "government" | "office" | "spokespeople" | "lawmakers" | "analysts" | "experts"
+            | "sources" | "source" | "critics" | "supporters" | "voters" | "polls" | "poll"
+    )
+}
+
+/// The subject noun phrase ending just before token `end` (exclusive), skipping a
+/// relative `who` back to its antecedent (`Smith, who said ...`).
+fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
+    let mut stop = end;
+    if stop > 0 && view.is(stop - 1, "who") {
+        stop -= 1;
+        if stop > 0 && view.is_punct(stop - 1, ",") {
+            stop -= 1;
+        }
+    }
+    let mut start = stop;
+    while start > 0 && stop - start < 8 {
+        let t = &view.tokens[start - 1];
+        let joins_name = t.lower == "." && start >= 2 && view.tokens[start - 2].capitalized; // "Jr."
+        if view.quoted[start - 1] || !(t.is_word || joins_name) || ends_noun_phrase(&t.lower) {
+            break;
+        }
+        start -= 1;
+    }
+    // Leading prepositions and time words are not part of the subject.
+    while start < stop && view.word(start).is_some_and(|w| is_function_word(w) && !matches!(w, "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "these" | "those" | "many" | "some" | "all" | "both" | "other" | "most" | "each" | "every" | "our" | "my")) {
+        start += 1;
+    }
+    if start >= stop {
+        return None;
+    }
+    let head = view.word(stop - 1)?;
+    if is_function_word(head) || head.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    view.span_of(start, stop)
+}
+
+/// The noun phrase starting at token `from`, up to punctuation or a clause word.
+fn phrase_after(view: &SentenceView, from: usize, max_words: usize) -> Option<(Span, usize)> {
+    let mut end = from;
+    while end < view.len() && end - from < max_words {
+        let t = &view.tokens[end];
+        if view.quoted[end] || !t.is_word || end > from && matches!(t.lower.as_str(), "that" | "who" | "which" | "and" | "but" | "because" | "while" | "as") {
+            break;
+        }
+        end += 1;
+    }
+    let span = view.span_of(from, end)?;
+    Some((span, end))
+}
+
+fn verb_statement(
+    view: &SentenceView,
+    cue: &Cue,
+    word: CueWord,
+    limit: usize,
+    last_speaker: Option<Span>,
+) -> Option<Candidate> {
+    let mut speaker = if cue.subject_elided { None } else { subject_before(view, cue.first) };
+    let mut inherited = false;
+    if cue.subject_elided {
+        speaker = last_speaker;
+        inherited = true;
+    }
+    let mut cue_end = cue.last + 1;
+    let descriptive = word.class == CueClass::Describe && !view.is(cue.last + 1, "for") && !view.is(cue.last + 1, "on");
+
+    // Inverted attribution after a quotation: `”, said Smith.`
+    let mut inverted = false;
+    if speaker.is_none() && !cue.subject_elided && cue.first > 0 && view.is_punct(cue.first - 1, ",”\"'’") {
+        if let Some((span, end)) = phrase_after(view, cue_end, 8) {
+            if end >= view.len() || view.is_punct(end, ".,;!?") {
+                speaker = Some(span);
+                cue_end = end;
+                inverted = true;
+            }
+        }
+    }
+
+    let content_start = if descriptive { descriptive_start(view, cue, word)? } else { content_start(view, cue_end, word) };
+    let limit_token = view.token_at_or_after(limit);
+    let right = right_content(view, content_start, limit_token);
+
+    let cue_span_to = |end_token: usize| Span::new(view.tokens[cue.first].span.start, view.tokens[end_token - 1].span.end);
+    if let Some(right) = right.filter(|_| !inverted) {
+        // Content follows the cue. An adjunct such as "on X" in "wrote on X:" is
+        // part of the cue phrase.
+        let cue_tokens_end = if content_start > cue_end && !view.is(content_start - 1, "that") { skip_back_punct(view, content_start) } else { cue_end };
+        let pieces = vec![right];
+        return Some(Candidate {
+            speaker,
+            cue: cue_span_to(cue_tokens_end.max(cue.last + 1)),
+            pieces,
+            descriptive,
+            base_confidence: base_confidence(word, inherited, speaker.is_some()),
+        });
+    }
+    if descriptive || cue.subject_elided && !inverted {
+        return None;
+    }
+    // The attribution comes after (or inside) its content.
+    let speaker_start = if inverted {
+        view.tokens[cue.first].span.start
+    } else {
+        speaker?.start
+    };
+    let speaker_token = view.token_at_or_after(speaker_start);
+    let left = left_content(view, speaker_token)?;
+    // Trailing adjunct words ("wrote on X.") belong to the cue.
+    let mut tail = cue_end;
+    while tail < limit_token && tail < view.len() && view.tokens[tail].is_word && !view.quoted[tail] {
+        tail += 1;
+    }
+    let mut pieces = vec![left];
+    // `“Y,” Tapper said, “Z.”` or `The plan, he said, will fail.`: the content goes on.
+    if view.is_punct(tail, ",:") {
+        if let Some(more) = right_content(view, tail + 1, limit_token) {
+            if view.words_between(tail + 1, limit_token) >= 2 || view.opens_quote(tail + 1).is_some() {
+                pieces.push(more);
+            }
+        }
+    }
+    Some(Candidate {
+        speaker,
+        cue: cue_span_to(if inverted { cue.last + 1 } else { tail.max(cue.last + 1) }),
+        pieces,
+        descriptive: false,
+        base_confidence: base_confidence(word, inherited, speaker.is_some()) + 0.05,
+    })
+}
+
+fn skip_back_punct(view: &SentenceView, mut i: usize) -> usize {
+    while i > 0 && !view.tokens[i - 1].is_word {
+        i -= 1;
+    }
+    i
+}
+
+fn base_confidence(word: CueWord, inherited: bool, has_speaker: bool) -> f32 {
+    let mut confidence = match (word.lemma, word.class) {
+        ("say" | "tell" | "write" | "tweet" | "add", _) => 0.85,
+        (_, CueClass::Speech) => 0.75,
+        (_, CueClass::Describe) => 0.8,
+        (_, CueClass::Thought) => 0.6,
+        (_, CueClass::Evidence) => 0.6,
+    };
+    if inherited {
+        confidence *= 0.9;
+    }
+    if !has_speaker {
+        confidence *= 0.7;
+    }
+    confidence
+}
+
+/// Where the content of a cue starts: after its object (`told reporters`), a time or
+/// place adjunct (`said on Sunday`, `wrote on X:`), `that`, or a colon.
+fn content_start(view: &SentenceView, after_cue: usize, word: CueWord) -> usize {
+    let mut i = after_cue;
+    let n = view.len();
+    let window_end = (i + 9).min(n);
+    let marker = (i..window_end).find(|&j| {
+        !view.quoted[j] && (view.is(j, "that") || view.is_punct(j, ":") || view.opens_quote(j).is_some() || view.is_punct(j, ","))
+    });
+    let clause_word = |j: usize| view.word(j).is_some_and(|w| matches!(w, "and" | "but" | "because" | "if" | "whether"));
+    if word.takes_object || view.word(i).is_some_and(opens_adjunct) {
+        if let Some(m) = marker {
+            if !(i..m).any(clause_word) && (m - i) <= 8 {
+                i = if view.opens_quote(m).is_some() { m } else { m + 1 };
+            }
+        } else if word.takes_object {
+            // told reporters the war must end: skip a short object.
+            while i < n && view.tokens[i].is_word && (view.tokens[i].capitalized || is_object_word(&view.tokens[i].lower)) && i - after_cue < 4 {
+                i += 1;
+            }
+        }
+    }
+    while i < n && (view.is(i, "that") || view.is_punct(i, ":,")) {
+        i += 1;
+    }
+    i
+}
+
+fn is_object_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "him" | "her" | "them" | "me" | "us" | "reporters" | "journalists" | "supporters" | "the" | "a"
+            | "an" | "crowd" | "audience" | "voters" | "lawmakers" | "congress" | "colleagues"
+            | "members" | "listeners" | "viewers" | "his" | "their" | "allies" | "donors"
+    )
+}
+
+/// Descriptive cues: the complement after `as`, or the quotation after `called X`.
+fn descriptive_start(view: &SentenceView, cue: &Cue, word: CueWord) -> Option<usize> {
+    let window = (cue.last + 1)..(cue.last + 14).min(view.len());
+    match word.lemma {
+        "describe" | "characterize" => window.clone().find(|&i| view.is(i, "as") && !view.quoted[i]).map(|i| i + 1),
+        _ => window.take(8).find(|&i| view.opens_quote(i).is_some()),
+    }
+}
+
+/// The content from token `from` to token `limit` (exclusive), when it is a clause
+/// (two words or more) or begins with a quotation; a quotation reaching beyond the
+/// sentence is taken whole.
+fn right_content(view: &SentenceView, from: usize, limit: usize) -> Option<Span> {
+    let limit = limit.min(view.len());
+    if from >= limit {
+        return None;
+    }
+    let starts_quote = view.opens_quote(from);
+    if view.words_between(from, limit) < 2 && starts_quote.is_none() {
+        return None;
+    }
+    let mut span = view.span_of(from, limit)?;
+    if let Some(q) = starts_quote {
+        let quote = view.doc.quotes[q];
+        // Multi-sentence quotations run past this sentence.
+        if quote.outer.end > span.end || view.words_between(view.token_at_or_after(quote.outer.end), limit) == 0 {
+            span = span.union(quote.outer);
+            if quote.outer.end >= span.end || limit >= view.len() {
+                span.end = quote.outer.end.max(span.end.min(view.span.end));
+            }
+        }
+    }
+    let span = trim_content(view.doc.text, span);
+    (!span.is_empty()).then_some(span)
+}
+
+/// The content before an attribution that comes last: from the start of the sentence
+/// (or the quotation it ends in) to the comma before the speaker.
+fn left_content(view: &SentenceView, speaker_token: usize) -> Option<Span> {
+    let mut end = speaker_token;
+    // Allow `, ”` / `,”` / `—` between the content and the speaker.
+    while end > 0 && !view.tokens[end - 1].is_word {
+        end -= 1;
+    }
+    if end == speaker_token {
+        return None; // no punctuation: "Smith said" mid-clause is not an afterthought
+    }
+    let before = view.span_of(0, end).map(|s| Span::new(view.span.start, s.end));
+    let mark_pos = view.tokens[speaker_token - 1].span.start;
+    let quote = view
+        .doc
+        .quote_at(mark_pos)
+        .or_else(|| (end > 0).then(|| view.doc.quote_at(view.tokens[end - 1].span.start)).flatten());
+    let span = match (quote, before) {
+        (Some(q), Some(before)) => view.doc.quotes[q].outer.union(before),
+        (Some(q), None) => view.doc.quotes[q].outer,
+        (None, Some(before)) => before,
+        (None, None) => return None,
+    };
+    // A quotation that started in an earlier sentence: take it from its start only.
+    let span = match quote {
+        Some(q) if view.doc.quotes[q].outer.start < view.span.start => {
+            Span::new(view.doc.quotes[q].outer.start, span.end.max(view.doc.quotes[q].outer.end).min(mark_pos.max(view.doc.quotes[q].outer.end)))
+        }
+        _ => span,
+    };
+    if view.words_between(0, end) < 2 && quote.is_none() {
+        return None;
+    }
+    let span = trim_content(view.doc.text, span);
+    (!span.is_empty()).then_some(span)
+}
+
+fn according_to(view: &SentenceView, cue: &Cue, limit: usize) -> Option<Candidate> {
+    let (speaker, after) = phrase_after(view, cue.last + 1, 10)?;
+    let limit_token = view.token_at_or_after(limit);
+    let cue_span = Span::new(view.tokens[cue.first].span.start, view.tokens[cue.last].span.end);
+    let pieces = if view.words_between(0, cue.first) >= 3 {
+        let mut end = cue.first;
+        while end > 0 && !view.tokens[end - 1].is_word {
+            end -= 1;
+        }
+        let span = trim_content(view.doc.text, Span::new(view.span.start, view.tokens[end - 1].span.end));
+        let span = match view.doc.quote_at(view.tokens[end - 1].span.start) {
+            Some(q) => span.union(view.doc.quotes[q].inner),
+            None => span,
+        };
+        vec![span]
+    } else {
+        let from = if view.is_punct(after, ",") { after + 1 } else { after };
+        vec![right_content(view, from, limit_token)?]
+    };
+    Some(Candidate { speaker: Some(speaker), cue: cue_span, pieces, descriptive: false, base_confidence: 0.8 })
+}
+
+/// Trims white space and edge punctuation; a span that is exactly one quotation keeps
+/// its marks here (they are dropped from the text later).
+fn trim_content(text: &str, span: Span) -> Span {
+    let mut span = trim_span(text, span, CONTENT_EDGE);
+    // A final period belongs to the sentence, not the content, outside quotations.
+    let slice = span.slice(text);
+    if slice.ends_with('.') && !slice.ends_with("..") {
+        let last_word = slice[..slice.len() - 1].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        if !last_word.contains('.') {
+            span.end -= 1;
+            span = trim_span(text, span, CONTENT_EDGE);
+        }
+    }
+    span
+}
+
+fn finish(doc: &Document, candidate: Candidate) -> Option<Attribution> {
+    let pieces: Vec<Span> = candidate
+        .pieces
+        .iter()
+        .map(|p| trim_content(doc.text, *p))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pieces.is_empty() {
+        return None;
+    }
+    let content = covering(&pieces);
+    let quotes_inside: Vec<&crate::text::QuotePiece> =
+        doc.quotes.iter().filter(|q| content.covers(q.outer) || q.outer.covers(content)).collect();
+    let piece_is_quote = |p: &Span| quotes_inside.iter().any(|q| q.double && quote_equivalent(doc.text, q, *p));
+    let kind = if candidate.descriptive {
+        StatementKind::Descriptive
+    } else if pieces.iter().all(piece_is_quote) {
+        StatementKind::Direct
+    } else if quotes_inside.iter().any(|q| q.double || q.inner.len() > 0) {
+        StatementKind::Mixed
+    } else {
+        StatementKind::Indirect
+    };
+    let text: Vec<String> = pieces.iter().map(|p| piece_text(doc, *p)).filter(|t| !t.is_empty()).collect();
+    let content_text = text.join(" ");
+    if content_text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return None;
+    }
+    let mut sentences = content.union(candidate.cue);
+    for s in [doc.sentence_at(sentences.start), doc.sentence_at(sentences.end.saturating_sub(1))].into_iter().flatten() {
+        sentences = sentences.union(doc.sentences[s]);
+    }
+    Some(Attribution {
+        speaker: candidate.speaker,
+        cue: Some(candidate.cue),
+        content,
+        content_text,
+        kind,
+        sentences,
+        confidence: candidate.base_confidence.min(0.95),
+    })
+}
+
+/// Is `piece` the quotation `q` (with or without its marks and edge punctuation)?
+fn quote_equivalent(text: &str, q: &crate::text::QuotePiece, piece: Span) -> bool {
+    let inner = trim_content(text, trim_span(text, q.inner, QUOTE_MARKS));
+    let piece = trim_content(text, trim_span(text, piece, QUOTE_MARKS));
+    inner == piece || q.outer.covers(piece) && piece.len() * 10 >= inner.len() * 9
+}
+
+/// The words of a content piece: without enclosing quotation marks when the piece is
+/// one quotation.
+fn piece_text(doc: &Document, piece: Span) -> String {
+    let slice = piece.slice(doc.text);
+    let inner = trim_span(doc.text, piece, QUOTE_MARKS);
+    let single_quote = doc.quotes.iter().filter(|q| piece.covers(q.outer)).count() <= 1
+        && doc.quotes.iter().any(|q| q.outer.covers(piece) || piece == q.outer || trim_span(doc.text, q.outer, CONTENT_EDGE) == piece);
+    let text = if single_quote { trim_span(doc.text, inner, CONTENT_EDGE).slice(doc.text) } else { slice };
+    text.trim().to_string()
+}
+
+impl RuleExtractor {
+    /// Quotations no cue claimed: news continues a speaker's quote in the next
+    /// sentence or paragraph without repeating the attribution.
+    fn attribute_uncued_quotes(&self, doc: &Document, found: &mut Vec<Attribution>) {
+        let mut extra = Vec::new();
+        for quote in doc.quotes.iter().filter(|q| q.double) {
+            let words = quote.inner.slice(doc.text).split_whitespace().count();
+            if words < self.min_orphan_quote_words || found.iter().any(|a| a.content.overlaps(quote.outer)) {
+                continue;
+            }
+            let nearest = found
+                .iter()
+                .chain(extra.iter())
+                .filter(|a| a.speaker.is_some() && a.content.end <= quote.outer.start)
+                .filter(|a| quote.outer.start - a.content.end <= self.orphan_reach)
+                .max_by_key(|a| a.content.end);
+            let Some(nearest) = nearest else { continue };
+            let content = trim_content(doc.text, quote.outer);
+            let mut sentences = content;
+            for s in [doc.sentence_at(content.start), doc.sentence_at(content.end.saturating_sub(1))].into_iter().flatten() {
+                sentences = sentences.union(doc.sentences[s]);
+            }
+            extra.push(Attribution {
+                speaker: nearest.speaker,
+                cue: None,
+                content,
+                content_text: piece_text(doc, content),
+                kind: StatementKind::Direct,
+                sentences,
+                confidence: 0.5,
+            });
+        }
+        found.extend(extra);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Found {
+        speaker: Option<String>,
+        cue: Option<String>,
+        content: String,
+        kind: StatementKind,
+    }
+
+    fn extract(text: &str) -> Vec<Found> {
+        let doc = Document::new(text);
+        RuleExtractor::default()
+            .extract(&doc)
+            .into_iter()
+            .map(|a| Found {
+                speaker: a.speaker.map(|s| s.slice(text).to_string()),
+                cue: a.cue.map(|s| s.slice(text).to_string()),
+                content: a.content_text,
+                kind: a.kind,
+            })
+            .collect()
+    }
+
+    fn one(text: &str) -> Found {
+        let mut found = extract(text);
+        assert_eq!(found.len(), 1, "expected one statement in {text:?}, got {:?}", found.iter().map(|f| &f.content).collect::<Vec<_>>());
+        found.remove(0)
+    }
+
+    #[test]
+    fn quote_then_speaker_and_cue() {
+        let f = one("“The war must end,” Zelensky wrote on X.");
+        assert_eq!(f.content, "The war must end");
+        assert_eq!(f.speaker.as_deref(), Some("Zelensky"));
+        assert_eq!(f.cue.as_deref(), Some("wrote on X"));
+        assert_eq!(f.kind, StatementKind::Direct);
+    }
+
+    #[test]
+    fn straight_and_doubled_ascii_quotes() {
+        let f = one("\"We will win,\" said Senator Smith.");
+        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("We will win", Some("Senator Smith")));
+        let f = one("``It is over,'' the spokesman said.");
+        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("It is over", Some("the spokesman")));
+    }
+
+    #[test]
+    fn multi_sentence_quote_before_its_attribution() {
+        let f = one("“Right on my way I spoke with him. Our position is clear. The war must end,” Zelensky wrote on X.");
+        assert!(f.content.starts_with("Right on my way") && f.content.ends_with("The war must end"), "{}", f.content);
+        assert_eq!(f.kind, StatementKind::Direct);
+    }
+
+    #[test]
+    fn quote_split_by_its_attribution_is_one_statement() {
+        let f = one("“We talked for hours,” Tapper said, “and nothing came of it.”");
+        assert_eq!(f.content, "We talked for hours and nothing came of it.");
+        assert_eq!(f.speaker.as_deref(), Some("Tapper"));
+        assert_eq!(f.kind, StatementKind::Direct);
+    }
+
+    #[test]
+    fn colon_introduces_a_quote() {
+        let f = one("The senator said: “We will not back down. Never.”");
+        assert_eq!(f.content, "We will not back down. Never.");
+        assert_eq!(f.speaker.as_deref(), Some("The senator"));
+    }
+
+    #[test]
+    fn reported_speech_with_that_and_without() {
+        let f = one("Trump has admitted that repeated civilian casualties have tested his patience.");
+        assert_eq!(f.content, "repeated civilian casualties have tested his patience");
+        assert_eq!((f.cue.as_deref(), f.kind), (Some("has admitted"), StatementKind::Indirect));
+        let f = one("The mayor said the bridge would reopen in May.");
+        assert_eq!(f.content, "the bridge would reopen in May");
+        assert_eq!(f.speaker.as_deref(), Some("The mayor"));
+    }
+
+    #[test]
+    fn told_skips_its_object() {
+        let f = one("Smith told reporters on Monday that the deal was dead.");
+        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("the deal was dead", Some("Smith")));
+        assert!(f.cue.as_deref().unwrap().starts_with("told"));
+    }
+
+    #[test]
+    fn according_to_before_or_after() {
+        let f = one("According to the ministry, 40 people were hurt.");
+        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("40 people were hurt", Some("the ministry")));
+        let f = one("Forty people were hurt, according to local officials.");
+        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("Forty people were hurt", Some("local officials")));
+    }
+
+    #[test]
+    fn mixed_quote_inside_reported_speech() {
+        let f = one("He claimed that the election is “rigged” against him.");
+        assert_eq!(f.kind, StatementKind::Mixed);
+        assert_eq!(f.content, "the election is “rigged” against him");
+        assert_eq!(f.cue.as_deref(), Some("claimed"));
+    }
+
+    #[test]
+    fn claimed_he_could_without_that() {
+        let f = one("The US president has long claimed he could end the conflict within “24 hours” through diplomacy.");
+        assert_eq!(f.speaker.as_deref(), Some("The US president"));
+        assert_eq!(f.cue.as_deref(), Some("has long claimed"));
+        assert!(f.content.starts_with("he could end the conflict"));
+    }
+
+    #[test]
+    fn descriptive_as_with_participle_continuation() {
+        let found = extract(
+            "Trump earlier described the meeting as “highly productive,” adding, “Great progress was made! Everyone agrees.”",
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].content.as_str(), found[0].kind), ("highly productive", StatementKind::Descriptive));
+        assert_eq!(found[0].speaker.as_deref(), Some("Trump"));
+        assert_eq!(found[0].cue.as_deref(), Some("earlier described"));
+        assert_eq!(found[1].content, "Great progress was made! Everyone agrees.");
+        assert_eq!((found[1].speaker.as_deref(), found[1].kind), (Some("Trump"), StatementKind::Direct));
+    }
+
+    #[test]
+    fn coordinated_verbs_share_the_subject_and_split_the_content() {
+        let found = extract("The president has long claimed he could end it quickly, but has admitted that the strikes tested him.");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].content, "he could end it quickly");
+        assert_eq!(found[1].content, "the strikes tested him");
+        assert_eq!(found[1].speaker.as_deref(), Some("The president"));
+    }
+
+    #[test]
+    fn parenthetical_attribution_covers_both_sides() {
+        let f = one("The plan, he said, will fail within a year.");
+        assert_eq!(f.content, "The plan will fail within a year");
+        assert_eq!(f.speaker.as_deref(), Some("he"));
+    }
+
+    #[test]
+    fn nested_reporting_stays_inside_the_outer_statement() {
+        let found = extract("Zelensky has said he and Trump agree that the war “must end,” following a meeting.");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].content.starts_with("he and Trump agree"));
+    }
+
+    #[test]
+    fn uncued_quote_goes_to_the_previous_speaker() {
+        let found = extract("“We will rebuild,” the mayor said.\n\n“Every street, every house will stand again.”");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].speaker.as_deref(), Some("the mayor"));
+        assert_eq!(found[1].cue, None);
+    }
+
+    #[test]
+    fn scare_quotes_and_nouns_are_not_statements() {
+        assert!(extract("Trump hails ‘highly productive’ talks with Putin").is_empty());
+        assert!(extract("The report was published on Monday.").is_empty());
+        assert!(extract("He wants a “deal” soon.").is_empty());
+    }
+
+    #[test]
+    fn passive_cues_are_not_attributed() {
+        assert!(extract("He was asked about the deal on Monday.").is_empty());
+    }
+}

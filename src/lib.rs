@@ -1,0 +1,32 @@
+//! stancemap: who said what in news, and how, as Parquet tables.
+//!
+//! A run passes each article through these stages, in order:
+//!
+//! 1. [`corpus`] reads articles from JSONL, CSV, Parquet or `.txt` files, keeping the
+//!    text verbatim and reporting bad records (file and line) instead of failing.
+//! 2. [`text`] finds sentences and quotations and maps byte to character offsets.
+//! 3. [`extract`] finds attributions: speaker mention, cue and content spans, and
+//!    whether the content is direct, indirect, mixed or descriptive.
+//! 4. [`actors`] resolves speaker mentions to actors: the study's names and aliases,
+//!    pronouns and titles, or normalised ids for everyone else.
+//! 5. score (to come) runs transformer models over each statement for tone and for
+//!    stance toward the study's targets; [`models`] holds what runs them (libtorch
+//!    through tch and rust-bert) and knows nothing of statements or tables.
+//! 6. [`output`] writes `articles`, `statements` and `actors` as zstd Parquet and a
+//!    `manifest.json`, each atomically.
+//! 7. analyze (to come) reads those tables to compare actors.
+//!
+//! [`config`] turns what the user asked for into a saved, round-tripping
+//! [`config::RunConfig`]; [`pipeline::run`] drives the stages.
+
+pub mod actors;
+pub mod config;
+pub mod corpus;
+pub mod extract;
+pub mod models;
+pub mod output;
+pub mod pipeline;
+pub mod text;
+
+pub use config::{RunConfig, RunOptions};
+pub use pipeline::{run, RunHooks, RunSummary};

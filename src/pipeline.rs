@@ -1,0 +1,384 @@
+//! The `run` job: corpus → text → extract → actors → output, with progress, skips and
+//! the manifest.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::actors::{surname_merges, Actor, ActorResolver};
+use crate::config::{RunConfig, RUN_CONFIG_FILE};
+use crate::corpus::{Article, Skipped};
+use crate::extract::Extractor;
+use crate::output::{
+    actors_frame, articles_frame, statements_frame, write_json, write_parquet, write_text, ActorRow, ArticleRow,
+    BatchedTable, Counts, InputReport, Manifest, OutputError, Runtime, StatementRow, Timings, MAX_SKIPPED_LISTED,
+};
+use crate::text::{CharOffsets, Document};
+
+/// Articles extracted together (in parallel) and written as one Parquet row group.
+const BATCH: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot build table {table}: {source}")]
+    Table {
+        table: &'static str,
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+    #[error("cannot save the run configuration: {0}")]
+    Config(#[from] toml::ser::Error),
+}
+
+/// How the run talks to the person running it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunHooks {
+    /// Draw a progress bar on stderr (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// What a run did, for the summary screen and exit codes.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub out_dir: PathBuf,
+    pub counts: Counts,
+    pub top_speakers: Vec<(String, u64)>,
+    pub seconds: f64,
+    pub outputs: Vec<String>,
+}
+
+/// One article's statements with actors resolved (ids before run-wide merging).
+struct ArticleResult {
+    row: ArticleRow,
+    statements: Vec<StatementRow>,
+    actors: Vec<Actor>,
+}
+
+pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let started_at = chrono::Utc::now().to_rfc3339();
+    crate::models::set_threads(config.threads);
+    let extractor = config.extractor.build();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build().ok();
+    let resolver = ActorResolver::new(&config.study);
+    let out = &config.out_dir;
+
+    let total_bytes: u64 = config.inputs.iter().map(|i| input_bytes(&i.path)).sum();
+    let bar = progress_bar(hooks.progress, total_bytes);
+
+    let articles_path = out.join("articles.parquet");
+    let schema = articles_frame(&[]).map_err(|source| RunError::Table { table: "articles", source })?.schema().as_ref().clone();
+    let mut articles_table = BatchedTable::create(&articles_path, &schema)?;
+
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut skipped_total = 0u64;
+    let mut skipped_files = 0u64;
+    let mut seen_ids: HashMap<String, (String, Option<u64>)> = HashMap::new();
+    let mut statements: Vec<StatementRow> = Vec::new();
+    // Study actors are listed even when they say nothing.
+    let mut actors: HashMap<String, Actor> =
+        config.study.actors.iter().map(|spec| (spec.id.clone(), Actor::from(spec))).collect();
+    let mut reports = Vec::new();
+    let mut counts = Counts::default();
+
+    let mut note_skip = |skip: Skipped, skipped: &mut Vec<Skipped>| {
+        tracing::warn!("skipped {skip}");
+        skipped_total += 1;
+        if skipped.len() < MAX_SKIPPED_LISTED {
+            skipped.push(skip);
+        }
+    };
+
+    for input in &config.inputs {
+        let mut report = InputReport {
+            input: input.clone(),
+            bytes: input_bytes(&input.path),
+            articles: 0,
+            skipped: 0,
+            error: None,
+        };
+        let reader = input.format.reader();
+        let records = match reader.read(&input.path, config.limits) {
+            Ok(records) => records,
+            Err(e) => {
+                tracing::error!("{e}");
+                report.error = Some(e.to_string());
+                skipped_files += 1;
+                note_skip(
+                    Skipped { file: input.path.display().to_string(), line: None, article_id: None, reason: e.to_string() },
+                    &mut skipped,
+                );
+                reports.push(report);
+                continue;
+            }
+        };
+        let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
+        let mut flush = |batch: &mut Vec<Article>| -> Result<(), RunError> {
+            let extract = || -> Vec<ArticleResult> {
+                batch.par_iter().map(|a| process_article(a, extractor.as_ref(), &resolver)).collect()
+            };
+            let results = match &pool {
+                Some(pool) => pool.install(extract),
+                None => extract(),
+            };
+            let rows: Vec<ArticleRow> = results.iter().map(|r| r.row.clone()).collect();
+            let frame = articles_frame(&rows).map_err(|source| RunError::Table { table: "articles", source })?;
+            articles_table.write(&frame)?;
+            for result in results {
+                for actor in result.actors {
+                    actors.entry(actor.id.clone()).or_insert(actor);
+                }
+                statements.extend(result.statements);
+            }
+            let bytes: u64 = batch.iter().map(|a| a.input_bytes).sum();
+            bar.inc(bytes);
+            batch.clear();
+            Ok(())
+        };
+        for record in records {
+            match record {
+                Ok(article) => {
+                    if let Some((file, line)) = seen_ids.get(&article.id) {
+                        let first = match line {
+                            Some(line) => format!("{file}:{line}"),
+                            None => file.clone(),
+                        };
+                        report.skipped += 1;
+                        note_skip(
+                            Skipped {
+                                file: article.origin_file.clone(),
+                                line: article.origin_line,
+                                article_id: Some(article.id.clone()),
+                                reason: format!("duplicate article id, first seen at {first}: give each article its own id"),
+                            },
+                            &mut skipped,
+                        );
+                        continue;
+                    }
+                    seen_ids.insert(article.id.clone(), (article.origin_file.clone(), article.origin_line));
+                    report.articles += 1;
+                    counts.articles += 1;
+                    batch.push(article);
+                    if batch.len() >= BATCH {
+                        flush(&mut batch)?;
+                        bar.set_message(rate_message(counts.articles, started));
+                    }
+                }
+                Err(skip) => {
+                    report.skipped += 1;
+                    note_skip(skip, &mut skipped);
+                }
+            }
+        }
+        flush(&mut batch)?;
+        bar.set_message(rate_message(counts.articles, started));
+        reports.push(report);
+    }
+    bar.finish_and_clear();
+    let extracted = started.elapsed().as_secs_f64();
+
+    // Surname-only ids join the single full name that ends with them.
+    let merges = surname_merges(&actors);
+    for statement in &mut statements {
+        if let Some(target) = statement.actor_id.as_ref().and_then(|id| merges.get(id)) {
+            statement.actor_id = Some(target.clone());
+        }
+    }
+    for id in merges.keys() {
+        actors.remove(id);
+    }
+
+    let write_started = Instant::now();
+    let actor_rows = actor_rows(&actors, &statements);
+    let mut outputs = Vec::new();
+    let mut statements_frame = statements_frame(&statements).map_err(|source| RunError::Table { table: "statements", source })?;
+    let mut actors_frame = actors_frame(&actor_rows).map_err(|source| RunError::Table { table: "actors", source })?;
+    articles_table.commit()?;
+    outputs.push("articles.parquet".to_string());
+    write_parquet(&out.join("statements.parquet"), &mut statements_frame)?;
+    outputs.push("statements.parquet".to_string());
+    write_parquet(&out.join("actors.parquet"), &mut actors_frame)?;
+    outputs.push("actors.parquet".to_string());
+    write_text(&out.join(RUN_CONFIG_FILE), &config.to_toml()?)?;
+    outputs.push(RUN_CONFIG_FILE.to_string());
+    outputs.push("manifest.json".to_string());
+
+    counts.skipped = skipped_total;
+    counts.skipped_files = skipped_files;
+    counts.statements = statements.len() as u64;
+    let mut by_kind = BTreeMap::new();
+    for s in &statements {
+        *by_kind.entry(s.kind.clone()).or_insert(0) += 1;
+    }
+    counts.statements_by_kind = by_kind;
+    counts.statements_without_speaker = statements.iter().filter(|s| s.speaker_text.is_none()).count() as u64;
+    counts.statements_without_actor = statements.iter().filter(|s| s.actor_id.is_none()).count() as u64;
+    counts.actors = actor_rows.len() as u64;
+    counts.actors_in_study = actor_rows.iter().filter(|a| a.in_study).count() as u64;
+
+    let total = started.elapsed().as_secs_f64();
+    let manifest = Manifest {
+        stancemap_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at,
+        finished_at: chrono::Utc::now().to_rfc3339(),
+        config: config.clone(),
+        inputs: reports,
+        counts: counts.clone(),
+        skipped,
+        timings: Timings {
+            read_extract_seconds: extracted,
+            write_seconds: write_started.elapsed().as_secs_f64(),
+            total_seconds: total,
+            articles_per_second: counts.articles as f64 / extracted.max(1e-9),
+        },
+        runtime: Runtime {
+            threads: config.threads,
+            device: config.device.describe(),
+            cuda_devices: crate::models::cuda_devices(),
+            extractor: extractor.name().to_string(),
+        },
+        outputs: outputs.clone(),
+    };
+    write_json(&out.join("manifest.json"), &manifest)?;
+
+    let mut top: Vec<(String, u64)> = actor_rows
+        .iter()
+        .map(|a| (format!("{} ({})", a.name, a.actor_id), a.statement_count as u64))
+        .collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(8);
+    Ok(RunSummary { out_dir: out.clone(), counts, top_speakers: top, seconds: total, outputs })
+}
+
+fn rate_message(articles: u64, started: Instant) -> String {
+    let rate = articles as f64 / started.elapsed().as_secs_f64().max(1e-9);
+    format!("{articles} articles, {rate:.0} articles/s")
+}
+
+fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(total_bytes);
+    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}
+
+fn input_bytes(path: &std::path::Path) -> u64 {
+    if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| input_bytes(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+/// Stable id of a statement: its article and content span.
+pub fn statement_id(article_id: &str, content_start: i64, content_end: i64) -> String {
+    let digest = Sha256::digest(format!("{article_id}\u{1f}{content_start}\u{1f}{content_end}").as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn process_article(article: &Article, extractor: &dyn Extractor, resolver: &ActorResolver) -> ArticleResult {
+    let doc = Document::new(&article.text);
+    let attributions = extractor.extract(&doc);
+    let resolved = resolver.resolve_article(&doc, &attributions);
+    let offsets = CharOffsets::new(&article.text);
+    let at = |byte: usize| offsets.char_of(byte) as i64;
+    let mut actors = Vec::new();
+    let statements: Vec<StatementRow> = attributions
+        .iter()
+        .zip(resolved)
+        .map(|(a, r)| {
+            let (content_start, content_end) = (at(a.content.start), at(a.content.end));
+            let actor_id = r.as_ref().map(|r| r.actor.id.clone());
+            let resolution = r.as_ref().map(|r| r.method.to_string());
+            if let Some(r) = r {
+                actors.push(r.actor);
+            }
+            StatementRow {
+                statement_id: statement_id(&article.id, content_start, content_end),
+                article_id: article.id.clone(),
+                actor_id,
+                speaker_text: a.speaker.map(|s| s.slice(&article.text).to_string()),
+                speaker_start: a.speaker.map(|s| at(s.start)),
+                speaker_end: a.speaker.map(|s| at(s.end)),
+                cue: a.cue.map(|s| s.slice(&article.text).to_string()),
+                cue_start: a.cue.map(|s| at(s.start)),
+                cue_end: a.cue.map(|s| at(s.end)),
+                content: a.content_text.clone(),
+                content_start,
+                content_end,
+                kind: a.kind.as_str().to_string(),
+                sentence_start: at(a.sentences.start),
+                sentence_end: at(a.sentences.end),
+                confidence: a.confidence,
+                extractor: extractor.name().to_string(),
+                resolution,
+            }
+        })
+        .collect();
+    let row = ArticleRow {
+        article_id: article.id.clone(),
+        title: article.title.clone(),
+        date: article.date,
+        source: article.source.clone(),
+        url: article.url.clone(),
+        text: article.text.clone(),
+        n_chars: article.text.chars().count() as i64,
+        input_file: article.origin_file.clone(),
+        input_line: article.origin_line.map(|l| l as i64),
+        text_offset: article.text_offset as i64,
+        statement_count: statements.len() as i64,
+    };
+    ArticleResult { row, statements, actors }
+}
+
+fn actor_rows(actors: &HashMap<String, Actor>, statements: &[StatementRow]) -> Vec<ActorRow> {
+    let mut statement_count: HashMap<&str, i64> = HashMap::new();
+    let mut articles: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for s in statements {
+        if let Some(id) = s.actor_id.as_deref() {
+            *statement_count.entry(id).or_insert(0) += 1;
+            articles.entry(id).or_default().insert(s.article_id.as_str());
+        }
+    }
+    let mut rows: Vec<ActorRow> = actors
+        .values()
+        .map(|a| ActorRow {
+            actor_id: a.id.clone(),
+            name: a.name.clone(),
+            kind: a.kind.as_str().to_string(),
+            affiliation: a.affiliation.clone(),
+            in_study: a.in_study,
+            statement_count: statement_count.get(a.id.as_str()).copied().unwrap_or(0),
+            article_count: articles.get(a.id.as_str()).map_or(0, |s| s.len() as i64),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.statement_count.cmp(&a.statement_count).then(a.actor_id.cmp(&b.actor_id)));
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_ids_are_stable_and_distinct() {
+        assert_eq!(statement_id("a", 1, 5), statement_id("a", 1, 5));
+        assert_ne!(statement_id("a", 1, 5), statement_id("a", 1, 6));
+        assert_ne!(statement_id("a", 1, 5), statement_id("b", 1, 5));
+        assert_eq!(statement_id("a", 1, 5).len(), 16);
+    }
+}

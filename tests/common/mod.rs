@@ -1,0 +1,76 @@
+//! Helpers for the integration tests: run the real binary, read its tables back.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use polars::prelude::*;
+
+pub fn stancemap() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_stancemap"))
+}
+
+pub fn run(args: &[&str]) -> Output {
+    let output = stancemap().args(args).output().expect("the stancemap binary runs");
+    output
+}
+
+pub fn read_table(dir: &Path, name: &str) -> DataFrame {
+    let file = std::fs::File::open(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    ParquetReader::new(file).finish().unwrap()
+}
+
+pub fn strings(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
+    frame.column(column).unwrap().str().unwrap().into_iter().map(|s| s.map(str::to_string)).collect()
+}
+
+pub fn ints(frame: &DataFrame, column: &str) -> Vec<Option<i64>> {
+    frame.column(column).unwrap().i64().unwrap().into_iter().collect()
+}
+
+/// `../shared/data/...` beside the project, when present.
+pub fn shared_data(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative);
+    path.exists().then_some(path)
+}
+
+pub fn project_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// One statement row as plain values.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub article_id: String,
+    pub actor_id: Option<String>,
+    pub speaker_text: Option<String>,
+    pub cue: Option<String>,
+    pub content: String,
+    pub kind: String,
+    pub content_start: i64,
+    pub content_end: i64,
+}
+
+pub fn statement_rows(dir: &Path) -> Vec<Row> {
+    let frame = read_table(dir, "statements.parquet");
+    let article = strings(&frame, "article_id");
+    let actor = strings(&frame, "actor_id");
+    let speaker = strings(&frame, "speaker_text");
+    let cue = strings(&frame, "cue");
+    let content = strings(&frame, "content");
+    let kind = strings(&frame, "kind");
+    let start = ints(&frame, "content_start");
+    let end = ints(&frame, "content_end");
+    (0..frame.height())
+        .map(|i| Row {
+            article_id: article[i].clone().unwrap_or_default(),
+            actor_id: actor[i].clone(),
+            speaker_text: speaker[i].clone(),
+            cue: cue[i].clone(),
+            content: content[i].clone().unwrap_or_default(),
+            kind: kind[i].clone().unwrap_or_default(),
+            content_start: start[i].unwrap_or_default(),
+            content_end: end[i].unwrap_or_default(),
+        })
+        .collect()
+}
