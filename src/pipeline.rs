@@ -108,13 +108,12 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         let records = match reader.read(&input.path, config.limits) {
             Ok(records) => records,
             Err(e) => {
-                tracing::error!("{e}");
-                report.error = Some(e.to_string());
+                let file = input.path.display().to_string();
+                let message = e.to_string();
+                let reason = message.strip_prefix(&format!("{file}: ")).unwrap_or(&message).to_string();
+                report.error = Some(message.clone());
                 skipped_files += 1;
-                note_skip(
-                    Skipped { file: input.path.display().to_string(), line: None, article_id: None, reason: e.to_string() },
-                    &mut skipped,
-                );
+                note_skip(Skipped { file, line: None, article_id: None, reason }, &mut skipped);
                 reports.push(report);
                 continue;
             }

@@ -158,13 +158,14 @@ fn find_cues(view: &SentenceView) -> Vec<Cue> {
 /// Lemmas that mark attribution only with an explicit marker after them (`that`, a
 /// colon, a quotation) or at the end of the clause (`”, he continued.`).
 fn needs_marker(word: &CueWord) -> bool {
-    word.noun_like
+    word.noun_like && matches!(word.form, VerbForm::Base | VerbForm::Third)
         || word.class == CueClass::Evidence
         || matches!(
             word.lemma,
             "continue" | "agree" | "learn" | "decide" | "know" | "feel" | "understand" | "realize"
                 | "recognize" | "repeat" | "answer" | "respond" | "mention" | "indicate" | "concur"
                 | "conclude" | "recall" | "reveal" | "confirm" | "announce" | "deny" | "expect"
+                | "want" | "intend" | "wonder" | "worry" | "hope" | "plan" | "fear" | "doubt"
         )
 }
 
@@ -219,19 +220,27 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     }
     let before = first.checked_sub(1);
     let prev_lower = before.and_then(|b| view.tokens.get(b)).map(|t| t.lower.as_str());
-    let comma_before = |i: usize| i > 0 && view.is_punct(i - 1, ",;");
     let (subject_elided, clause_start) = if word.form == VerbForm::Ing {
-        let after_comma = prev_lower.is_some_and(|p| p == "," || p == ";" || p == "—");
-        // A gerund after a comma starts a clause of its own subject's.
-        (true, after_comma.then(|| view.tokens[first - 1].span.start))
+        // A gerund after a comma (`,” adding`) starts a clause sharing the subject.
+        (true, comma_before(view, first).then(|| view.tokens[first].span.start))
     } else if matches!(prev_lower, Some("and" | "but")) {
         let b = first - 1;
-        let start = if comma_before(b) { view.tokens[b - 1].span.start } else { view.tokens[b].span.start };
+        let start = if comma_before(view, b) { view.tokens[b - 1].span.start } else { view.tokens[b].span.start };
         (true, Some(start))
     } else {
         (false, None)
     };
     Some(Cue { first, verb: k, last: k, shape: CueShape::Verb(word), subject_elided, clause_start })
+}
+
+/// Is token `i` preceded by a comma, semicolon or dash, possibly behind closing
+/// quotation marks (`productive,” adding`)?
+fn comma_before(view: &SentenceView, i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && view.is_quote_mark(j - 1) {
+        j -= 1;
+    }
+    j > 0 && view.is_punct(j - 1, ",;—–")
 }
 
 /// `described X as Y`, `called X “Y”`, `called for Y`.
@@ -416,7 +425,28 @@ fn verb_statement(
 
     let content_start = if descriptive { descriptive_start(view, cue, word)? } else { content_start(view, cue_end, word) };
     let limit_token = view.token_at_or_after(limit);
-    let right = right_content(view, content_start, limit_token);
+    let mut right = right_content(view, content_start, limit_token);
+    // With content before the attribution (`“...,” Zelensky wrote on X.`, `The plan, he
+    // said, will fail.`), what follows the cue is an adjunct or the content's rest.
+    let content_before = !descriptive
+        && !cue.subject_elided
+        && speaker.is_some_and(|s| {
+            let t = view.token_at_or_after(s.start);
+            t > 0 && !view.tokens[t - 1].is_word && view.words_between(0, t) >= 1
+        });
+    if content_before && !inverted {
+        let tail_is_adjunct = cue_end >= limit_token
+            || view.is_punct(cue_end, ".!?")
+            || view.word(cue_end).is_some_and(opens_adjunct);
+        let short_tail = tail_is_adjunct
+            && view.words_between(cue_end, limit_token) <= 5
+            && view.opens_quote(content_start).is_none()
+            && !view.is(cue_end, "that")
+            && !view.is_punct(cue_end, ":");
+        if short_tail || view.is_punct(cue_end, ",") {
+            right = None;
+        }
+    }
 
     let cue_span_to = |end_token: usize| Span::new(view.tokens[cue.first].span.start, view.tokens[end_token - 1].span.end);
     if let Some(right) = right.filter(|_| !inverted) {
@@ -854,7 +884,7 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!((found[0].content.as_str(), found[0].kind), ("highly productive", StatementKind::Descriptive));
         assert_eq!(found[0].speaker.as_deref(), Some("Trump"));
-        assert_eq!(found[0].cue.as_deref(), Some("earlier described"));
+        assert_eq!(found[0].cue.as_deref(), Some("earlier described the meeting as"));
         assert_eq!(found[1].content, "Great progress was made! Everyone agrees.");
         assert_eq!((found[1].speaker.as_deref(), found[1].kind), (Some("Trump"), StatementKind::Direct));
     }

@@ -96,8 +96,14 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
         return true; // period followed by a closing quote: `...end."`
     }
     let word = word_before(line, chars, i);
+    if NUMBER_ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+        return !next.is_ascii_digit(); // "No. 5" but "he would vote no. Officials"
+    }
     !is_abbreviation(word)
 }
+
+/// Abbreviations that only stand before a number.
+const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "vol", "fig", "pp", "op"];
 
 /// The word (letters, digits, inner periods and apostrophes) ending just before the
 /// character at `chars[i]`.
@@ -175,6 +181,12 @@ mod tests {
     fn line_breaks_always_split_and_blank_lines_vanish() {
         let text = "Headline without period\n\nFirst sentence. Second one\n";
         assert_eq!(sentences(text), vec!["Headline without period", "First sentence.", "Second one"]);
+    }
+
+    #[test]
+    fn number_abbreviations_need_a_number() {
+        assert_eq!(sentences("He ranked No. 5 in polls."), vec!["He ranked No. 5 in polls."]);
+        assert_eq!(sentences("He would vote no. Officials agreed."), vec!["He would vote no.", "Officials agreed."]);
     }
 
     #[test]
