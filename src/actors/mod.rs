@@ -105,7 +105,7 @@ impl ActorResolver {
         let mut history: Vec<(usize, Resolved, String)> = Vec::new(); // (position, resolved, mention text)
         let mut out = vec![None; attributions.len()];
         for i in order {
-            let Some(speaker) = attributions[i].speaker else { continue };
+            let Some(speaker) = attributions[i].antecedent.or(attributions[i].speaker) else { continue };
             let mention = speaker.slice(doc.text);
             let resolved = self.resolve_mention(mention, speaker, &history, &mentions);
             if let Some(resolved) = &resolved {
@@ -128,6 +128,9 @@ impl ActorResolver {
         }
         let lower = normalise(mention);
         let words: Vec<&str> = lower.split_whitespace().collect();
+        if words.len() == 1 && matches!(words[0], "who" | "which" | "that" | "you") {
+            return None; // a relative pronoun without its antecedent names nobody
+        }
         if words.len() == 1 && is_reference_pronoun(words[0]) {
             let wants_person = matches!(words[0], "he" | "she" | "i" | "him" | "her");
             let compatible = |kind: ActorKind| match kind {

@@ -43,6 +43,8 @@ impl StatementKind {
 pub struct Attribution {
     /// The mention of who said it (a name, a title, a pronoun), when found.
     pub speaker: Option<Span>,
+    /// What a relative `who`/`which` speaker refers to (`Smith, who said`).
+    pub antecedent: Option<Span>,
     /// The cue: the verb phrase or marker of saying (`wrote on X`, `according to`).
     pub cue: Option<Span>,
     /// From the first to the last character attributed (quotes split by the

@@ -208,7 +208,9 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     }
     // Auxiliaries and adverbs before the verb belong to the cue phrase.
     let mut first = k;
-    while first > 0 && !view.quoted[first - 1] && view.word(first - 1).is_some_and(is_verb_modifier) {
+    let modifier = |w: &str| is_verb_modifier(w) || w.len() > 4 && w.ends_with("ly") && !matches!(w, "family" | "italy" | "july" | "rally" | "ally" | "supply" | "assembly")
+        ;
+    while first > 0 && !view.quoted[first - 1] && view.word(first - 1).is_some_and(modifier) && !view.tokens[first - 1].capitalized {
         first -= 1;
     }
     if word.form == VerbForm::Past
@@ -259,6 +261,7 @@ fn describe_pattern(view: &SentenceView, k: usize, word: CueWord) -> bool {
 /// A finished candidate before it becomes an [`Attribution`].
 struct Candidate {
     speaker: Option<Span>,
+    antecedent: Option<Span>,
     cue: Span,
     pieces: Vec<Span>,
     descriptive: bool,
@@ -268,6 +271,11 @@ struct Candidate {
 fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<Attribution> {
     let cues = find_cues(view);
     let mut local: Vec<Candidate> = Vec::new();
+    if let Some(candidate) = colon_statement(view) {
+        if !earlier.iter().any(|a| a.content.overlaps(covering(&candidate.pieces))) {
+            local.push(candidate);
+        }
+    }
     for (n, cue) in cues.iter().enumerate() {
         let cue_start = view.tokens[cue.first].span.start;
         // A cue inside an earlier content either opens a new clause (and ends that
@@ -279,7 +287,12 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
             }
         }
         let limit = cues[n + 1..].iter().find_map(|c| c.clause_start).unwrap_or(view.span.end);
-        let last_speaker = local.iter().rev().find_map(|c| c.speaker).or_else(|| sentence_subject(view));
+        let last_speaker = local
+            .iter()
+            .rev()
+            .find_map(|c| c.speaker)
+            .or_else(|| sentence_subject(view))
+            .or_else(|| previous_speaker_nearby(view, earlier));
         let candidate = match cue.shape {
             CueShape::AccordingTo => according_to(view, cue, limit),
             CueShape::Verb(word) => verb_statement(view, cue, word, limit, last_speaker),
@@ -311,25 +324,58 @@ fn truncate(view: &SentenceView, candidate: &mut Candidate, boundary: usize) {
     }
 }
 
+/// The speaker of the statement just before this sentence, in the same paragraph.
+fn previous_speaker_nearby(view: &SentenceView, earlier: &[Attribution]) -> Option<Span> {
+    let last = earlier.last()?;
+    let gap = view.doc.text.get(last.sentences.end..view.span.start)?;
+    (!gap.contains('\n') && gap.len() < 300).then_some(last.speaker).flatten()
+}
+
 /// The subject at the start of a sentence (`The Kremlin released ...`), used for verbs
 /// that share it (`..., noting that ...`).
 fn sentence_subject(view: &SentenceView) -> Option<Span> {
-    let mut end = 0;
-    let mut has_name = false;
-    while end < view.len().min(8) {
+    let mut start = 0;
+    while start < view.len() && view.is_quote_mark(start) {
+        start += 1;
+    }
+    // `On Thursday, Trump ...`, `In a statement, the ministry ...`
+    if view.word(start).is_some_and(|w| opens_adjunct(w) || matches!(w, "after" | "following" | "as" | "despite" | "since" | "with" | "under" | "amid")) {
+        start = (start + 1..view.len().min(start + 12)).find(|&i| view.is_punct(i, ","))? + 1;
+    }
+    if view.is(start, "however") && view.is_punct(start + 1, ",") {
+        start += 2;
+    }
+    let mut end = start;
+    while end < view.len().min(start + 8) {
         let t = &view.tokens[end];
-        if !t.is_word || view.quoted[end] {
-            break;
-        }
-        let determiner = matches!(t.lower.as_str(), "the" | "a" | "an");
-        if t.capitalized && !determiner || is_pronoun(&t.lower) && end == 0 {
-            has_name = true;
-        } else if !determiner && !is_role_noun(&t.lower) {
+        if !t.is_word || view.quoted[end] || end > start && looks_like_verb(view, end) {
             break;
         }
         end += 1;
     }
-    (has_name && end > 0).then(|| view.span_of(0, end)).flatten()
+    if end == start || end >= view.len() || !looks_like_verb(view, end) {
+        return None; // no verb right after: not a subject we can trust
+    }
+    let first = &view.tokens[start];
+    let speakerish = first.capitalized || opens_speaker_phrase(&first.lower) || is_role_noun(&first.lower);
+    let head = view.word(end - 1)?;
+    (speakerish && !is_function_word(head)).then(|| view.span_of(start, end)).flatten()
+}
+
+/// Does token `i` look like the verb after a subject (`The Kremlin released`,
+/// `Trump tells`, `Clinton is describing`)? A guess without a tagger.
+fn looks_like_verb(view: &SentenceView, i: usize) -> bool {
+    let Some(t) = view.tokens.get(i).filter(|t| t.is_word) else { return false };
+    if t.capitalized {
+        return false;
+    }
+    let w = t.lower.as_str();
+    cue_word(w).is_some()
+        || is_passive_auxiliary(w)
+        || matches!(w, "has" | "have" | "had" | "will" | "would" | "can" | "could" | "should" | "may" | "might" | "must" | "did" | "does" | "do" | "also" | "later" | "then")
+        || matches!(w, "spoke" | "went" | "met" | "gave" | "took" | "made" | "came" | "sent" | "held" | "led" | "left" | "brought" | "began" | "ran" | "won" | "lost" | "saw" | "got" | "put" | "set" | "kept" | "stood" | "sat" | "hit" | "struck" | "sought" | "drew" | "chose" | "became" | "fell" | "rose" | "hardly")
+        || w.len() > 4 && w.ends_with("ed") && !is_role_noun(w)
+        || w.ends_with('s') && !w.ends_with("ss") && i > 0 && view.tokens[i - 1].capitalized && !is_role_noun(w)
 }
 
 /// Common nouns that head a speaker phrase in news.
@@ -352,10 +398,10 @@ fn is_role_noun(lower: &str) -> bool {
 /// relative `who` back to its antecedent (`Smith, who said ...`).
 fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
     let mut stop = end;
-    if stop > 0 && view.is(stop - 1, "who") {
-        stop -= 1;
-        if stop > 0 && view.is_punct(stop - 1, ",") {
-            stop -= 1;
+    // A party tag after a name: `Sen. David Perdue (R-Ga.) said`.
+    if stop > 0 && view.is_punct(stop - 1, ")") {
+        if let Some(open) = (stop.saturating_sub(8)..stop - 1).rev().find(|&i| view.is_punct(i, "(")) {
+            stop = open;
         }
     }
     let mut start = stop;
@@ -367,6 +413,15 @@ fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
         }
         start -= 1;
     }
+    // Without a tagger, a verb can creep in from the left (`paying an architect`):
+    // a phrase starts with a capital, a determiner, a number or a modifier.
+    while start + 1 < stop
+        && view.tokens[start].is_word
+        && !view.tokens[start].capitalized
+        && !opens_speaker_phrase(&view.tokens[start].lower)
+    {
+        start += 1;
+    }
     // Leading prepositions and time words are not part of the subject.
     while start < stop && view.word(start).is_some_and(|w| is_function_word(w) && !matches!(w, "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "these" | "those" | "many" | "some" | "all" | "both" | "other" | "most" | "each" | "every" | "our" | "my")) {
         start += 1;
@@ -374,11 +429,27 @@ fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
     if start >= stop {
         return None;
     }
-    let head = view.word(stop - 1)?;
+    let head_index = (start..stop).rev().find(|&i| view.tokens[i].is_word)?;
+    let head = view.tokens[head_index].lower.as_str();
     if is_function_word(head) || head.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
     view.span_of(start, stop)
+}
+
+/// Lower-case words that may open a speaker phrase.
+fn opens_speaker_phrase(lower: &str) -> bool {
+    matches!(
+        lower,
+        "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "this" | "these" | "those"
+            | "many" | "some" | "several" | "all" | "both" | "most" | "each" | "every" | "other" | "few"
+            | "one" | "two" | "three" | "four" | "five" | "former" | "top" | "senior" | "local" | "federal"
+            | "state" | "democratic" | "republican" | "conservative" | "liberal" | "critics" | "officials"
+            | "experts" | "analysts" | "sources" | "aides" | "advisers" | "supporters" | "voters" | "polls"
+            | "economists" | "lawmakers" | "democrats" | "republicans" | "residents" | "police" | "prosecutors"
+            | "investigators" | "researchers" | "scientists" | "observers" | "opponents" | "allies"
+    ) || is_pronoun(lower)
+        || lower.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// The noun phrase starting at token `from`, up to punctuation or a clause word.
@@ -403,6 +474,14 @@ fn verb_statement(
     last_speaker: Option<Span>,
 ) -> Option<Candidate> {
     let mut speaker = if cue.subject_elided { None } else { subject_before(view, cue.first) };
+    let mut antecedent = None;
+    // `Smith, who said ...`: the mention is `who`, the actor is Smith.
+    if !cue.subject_elided && cue.first > 0 && (view.is(cue.first - 1, "who") || view.is(cue.first - 1, "which")) {
+        let who = cue.first - 1;
+        speaker = Some(view.tokens[who].span);
+        let before = if who > 0 && view.is_punct(who - 1, ",") { who - 1 } else { who };
+        antecedent = subject_before(view, before);
+    }
     let mut inherited = false;
     if cue.subject_elided {
         speaker = last_speaker;
@@ -415,10 +494,36 @@ fn verb_statement(
     let mut inverted = false;
     if speaker.is_none() && !cue.subject_elided && cue.first > 0 && view.is_punct(cue.first - 1, ",”\"'’") {
         if let Some((span, end)) = phrase_after(view, cue_end, 8) {
-            if end >= view.len() || view.is_punct(end, ".,;!?") {
+            let after_quote = comma_before(view, cue.first) && view.is_quote_mark(cue.first - 1)
+                || view.is_quote_mark(cue.first - 1)
+                || cue.first >= 2 && view.is_quote_mark(cue.first - 2);
+            let named = (view.tokens[cue_end].capitalized || view.word(cue_end).is_some_and(|w| matches!(w, "the" | "a" | "an")))
+                && !view.word(cue_end).is_some_and(is_function_word);
+            let object = view.word(cue_end).is_some_and(is_object_word);
+            if (end >= view.len() || view.is_punct(end, ".,;!?")) && (after_quote || named && !object && end - cue_end <= 4) {
                 speaker = Some(span);
                 cue_end = end;
                 inverted = true;
+            }
+        }
+    }
+    // An appositive between subject and verb: `Phil Lovas, the state chairman, said`.
+    if speaker.is_none() && !cue.subject_elided && cue.first > 1 && view.is_punct(cue.first - 1, ",") && !view.is_quote_mark(cue.first - 2) {
+        let comma = cue.first - 1;
+        let relative = (comma.saturating_sub(20)..comma).rev().find(|&i| view.is(i, "who") || view.is(i, "which"));
+        let mut before = match relative {
+            Some(r) if r > 0 && view.is_punct(r - 1, ",") => r - 1,
+            _ => comma,
+        };
+        // `Donna Rawlings, 59, of Ashton, Md., said`: try each comma back to the name.
+        for _ in 0..4 {
+            speaker = subject_before(view, before);
+            if speaker.is_some() {
+                break;
+            }
+            match (before.saturating_sub(8)..before).rev().find(|&i| view.is_punct(i, ",")) {
+                Some(previous) => before = previous,
+                None => break,
             }
         }
     }
@@ -456,9 +561,22 @@ fn verb_statement(
         let pieces = vec![right];
         return Some(Candidate {
             speaker,
+            antecedent,
             cue: cue_span_to(cue_tokens_end.max(cue.last + 1)),
             pieces,
             descriptive,
+            base_confidence: base_confidence(word, inherited, speaker.is_some()),
+        });
+    }
+    // `The New York Times reports:` and the quotation in the next paragraph.
+    if view.is_punct(cue_end, ":") && cue_end + 1 >= view.len() {
+        let next = next_paragraph_quote(view.doc, view.span.end)?;
+        return Some(Candidate {
+            speaker,
+            antecedent,
+            cue: Span::new(view.tokens[cue.first].span.start, view.tokens[cue_end].span.end),
+            pieces: vec![next],
+            descriptive: false,
             base_confidence: base_confidence(word, inherited, speaker.is_some()),
         });
     }
@@ -480,19 +598,76 @@ fn verb_statement(
     }
     let mut pieces = vec![left];
     // `“Y,” Tapper said, “Z.”` or `The plan, he said, will fail.`: the content goes on.
+    // After a quotation only another quotation continues it (`she said, but ...`
+    // is the writer speaking again).
+    let left_is_quote = view.doc.quote_at(left.end.saturating_sub(1)).is_some();
     if view.is_punct(tail, ",:") {
-        if let Some(more) = right_content(view, tail + 1, limit_token) {
-            if view.words_between(tail + 1, limit_token) >= 2 || view.opens_quote(tail + 1).is_some() {
+        let continues = if left_is_quote {
+            view.opens_quote(tail + 1).is_some()
+        } else {
+            view.words_between(tail + 1, limit_token) >= 2 && !view.word(tail + 1).is_some_and(|w| matches!(w, "but" | "and" | "while" | "as" | "when" | "because" | "although"))
+        };
+        if continues {
+            if let Some(more) = right_content(view, tail + 1, limit_token) {
                 pieces.push(more);
             }
         }
     }
     Some(Candidate {
         speaker,
+        antecedent,
         cue: cue_span_to(if inverted { cue.last + 1 } else { tail.max(cue.last + 1) }),
         pieces,
         descriptive: false,
         base_confidence: base_confidence(word, inherited, speaker.is_some()) + 0.05,
+    })
+}
+
+/// The paragraph after byte `from`, when it opens with a quotation mark.
+fn next_paragraph_quote(doc: &Document, from: usize) -> Option<Span> {
+    let rest = &doc.text[from..];
+    let offset = rest.find('\n')?;
+    let start = from + offset + rest[offset..].len() - rest[offset..].trim_start().len();
+    if !doc.text[start..].starts_with(['"', '“', '`']) {
+        return None;
+    }
+    let end = doc.text[start..].find('\n').map_or(doc.text.len(), |e| start + e);
+    let span = trim_content(doc.text, Span::new(start, end));
+    (!span.is_empty()).then_some(span)
+}
+
+/// `Pat Caddell: Democrat voters are worried` and transcript lines (`PENCE: Well,
+/// look ...`): a name, a colon, and what they said to the end of the paragraph.
+fn colon_statement(view: &SentenceView) -> Option<Candidate> {
+    let mut first = 0;
+    while first < view.len() && view.is_quote_mark(first) {
+        first += 1;
+    }
+    let colon = (first..view.len().min(first + 7)).find(|&i| view.is_punct(i, ":"))?;
+    let all_caps = (first..colon).all(|i| view.tokens[i].span.slice(view.doc.text).chars().all(|c| !c.is_lowercase()));
+    let name_ok = colon > first
+        && (colon - first <= 3 || all_caps)
+        && (first..colon).all(|i| view.tokens[i].is_word && (view.tokens[i].capitalized || view.is(i, "of")))
+        && view.tokens[first].capitalized;
+    let inside_opening_quote = first > 0 && view.quoted[colon];
+    if !name_ok || view.quoted[colon] && !inside_opening_quote || view.words_between(colon + 1, view.len()) < 3 {
+        return None;
+    }
+    let text = view.doc.text;
+    let after = view.tokens[colon].span.end;
+    let paragraph_end = text[after..].find('\n').map_or(text.len(), |e| after + e);
+    let content = trim_content(text, Span::new(after, paragraph_end));
+    let content = match view.doc.quote_at(content.start) {
+        Some(q) if view.doc.quotes[q].outer.start == content.start => content.union(view.doc.quotes[q].outer),
+        _ => content,
+    };
+    Some(Candidate {
+        speaker: view.span_of(first, colon),
+        antecedent: None,
+        cue: view.tokens[colon].span,
+        pieces: vec![content],
+        descriptive: false,
+        base_confidence: 0.6,
     })
 }
 
@@ -557,13 +732,11 @@ fn is_object_word(lower: &str) -> bool {
     )
 }
 
-/// Descriptive cues: the complement after `as`, or the quotation after `called X`.
-fn descriptive_start(view: &SentenceView, cue: &Cue, word: CueWord) -> Option<usize> {
-    let window = (cue.last + 1)..(cue.last + 14).min(view.len());
-    match word.lemma {
-        "describe" | "characterize" => window.clone().find(|&i| view.is(i, "as") && !view.quoted[i]).map(|i| i + 1),
-        _ => window.take(8).find(|&i| view.opens_quote(i).is_some()),
-    }
+/// Descriptive cues take their object with the characterisation: `described [the
+/// talks as “useful”]`, `called [half of his supporters “deplorables”]`. The pattern
+/// itself (an `as`, or a quotation) was checked when the cue was found.
+fn descriptive_start(view: &SentenceView, cue: &Cue, _word: CueWord) -> Option<usize> {
+    (cue.last + 1 < view.len()).then_some(cue.last + 1)
 }
 
 /// The content from token `from` to token `limit` (exclusive), when it is a clause
@@ -649,7 +822,7 @@ fn according_to(view: &SentenceView, cue: &Cue, limit: usize) -> Option<Candidat
         let from = if view.is_punct(after, ",") { after + 1 } else { after };
         vec![right_content(view, from, limit_token)?]
     };
-    Some(Candidate { speaker: Some(speaker), cue: cue_span, pieces, descriptive: false, base_confidence: 0.8 })
+    Some(Candidate { speaker: Some(speaker), antecedent: None, cue: cue_span, pieces, descriptive: false, base_confidence: 0.8 })
 }
 
 /// Trims white space and edge punctuation; a span that is exactly one quotation keeps
@@ -696,12 +869,10 @@ fn finish(doc: &Document, candidate: Candidate) -> Option<Attribution> {
     if content_text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return None;
     }
-    let mut sentences = content.union(candidate.cue);
-    for s in [doc.sentence_at(sentences.start), doc.sentence_at(sentences.end.saturating_sub(1))].into_iter().flatten() {
-        sentences = sentences.union(doc.sentences[s]);
-    }
+    let sentences = sentences_around(doc, content.union(candidate.cue));
     Some(Attribution {
         speaker: candidate.speaker,
+        antecedent: candidate.antecedent,
         cue: Some(candidate.cue),
         content,
         content_text,
@@ -733,36 +904,95 @@ impl RuleExtractor {
     /// Quotations no cue claimed: news continues a speaker's quote in the next
     /// sentence or paragraph without repeating the attribution.
     fn attribute_uncued_quotes(&self, doc: &Document, found: &mut Vec<Attribution>) {
-        let mut extra = Vec::new();
         for quote in doc.quotes.iter().filter(|q| q.double) {
             let words = quote.inner.slice(doc.text).split_whitespace().count();
-            if words < self.min_orphan_quote_words || found.iter().any(|a| a.content.overlaps(quote.outer)) {
+            if words < self.min_orphan_quote_words.min(2) || found.iter().any(|a| a.content.overlaps(quote.outer)) {
                 continue;
             }
             let nearest = found
                 .iter()
-                .chain(extra.iter())
-                .filter(|a| a.speaker.is_some() && a.content.end <= quote.outer.start)
-                .filter(|a| quote.outer.start - a.content.end <= self.orphan_reach)
-                .max_by_key(|a| a.content.end);
-            let Some(nearest) = nearest else { continue };
+                .enumerate()
+                .filter(|(_, a)| a.speaker.is_some() && a.content.end <= quote.outer.start)
+                .filter(|(_, a)| quote.outer.start - a.content.end <= self.orphan_reach)
+                .max_by_key(|(_, a)| a.content.end)
+                .map(|(i, _)| i);
             let content = trim_content(doc.text, quote.outer);
-            let mut sentences = content;
-            for s in [doc.sentence_at(content.start), doc.sentence_at(content.end.saturating_sub(1))].into_iter().flatten() {
-                sentences = sentences.union(doc.sentences[s]);
+            if let Some((speaker, dash)) = dash_attribution(doc, quote.outer.end) {
+                found.push(Attribution {
+                    speaker: Some(speaker),
+                    antecedent: None,
+                    cue: Some(dash),
+                    content,
+                    content_text: piece_text(doc, content),
+                    kind: StatementKind::Direct,
+                    sentences: sentences_around(doc, content),
+                    confidence: 0.7,
+                });
+                continue;
             }
-            extra.push(Attribution {
-                speaker: nearest.speaker,
+            let Some(nearest) = nearest else { continue };
+            let previous = &found[nearest];
+            // `“Here he is,” she said. “Donald’s here.”`: one statement split by its
+            // attribution, across a sentence boundary.
+            let attribution_end = previous.cue.map_or(previous.content.end, |c| c.end.max(previous.content.end));
+            let gap = &doc.text[attribution_end.min(quote.outer.start)..quote.outer.start];
+            let continues = previous.kind == StatementKind::Direct
+                && previous.cue.is_some_and(|c| c.start >= previous.content.end)
+                && !gap.contains('\n')
+                && gap.len() < 60;
+            if continues {
+                let previous = &mut found[nearest];
+                previous.content = previous.content.union(content);
+                previous.content_text = format!("{} {}", previous.content_text, piece_text(doc, content));
+                previous.sentences = previous.sentences.union(sentences_around(doc, content));
+                continue;
+            }
+            if words < self.min_orphan_quote_words {
+                continue;
+            }
+            let (speaker, antecedent) = (previous.speaker, previous.antecedent);
+            found.push(Attribution {
+                speaker,
+                antecedent,
                 cue: None,
                 content,
                 content_text: piece_text(doc, content),
                 kind: StatementKind::Direct,
-                sentences,
+                sentences: sentences_around(doc, content),
                 confidence: 0.5,
             });
         }
-        found.extend(extra);
     }
+}
+
+/// `“...” ― Adriana Rodarte` or `"..." - Sen. Smith`: a dash and a name closing the
+/// line right after a quotation. Returns the name and the dash.
+fn dash_attribution(doc: &Document, after: usize) -> Option<(Span, Span)> {
+    let rest = &doc.text[after..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let trimmed = line.trim_start();
+    let dash_at = after + (line.len() - trimmed.len());
+    let dash = trimmed.chars().next().filter(|c| matches!(c, '―' | '—' | '–' | '-'))?;
+    let name_part = trimmed[dash.len_utf8()..].trim();
+    let words: Vec<&str> = name_part.split_whitespace().collect();
+    let looks_like_name = (1..=5).contains(&words.len())
+        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(*w, "of" | "de" | "van" | "von"))
+        && !name_part.ends_with(['.', '?', '!']) || words.len() == 1 && name_part.len() > 2;
+    if !looks_like_name || words.is_empty() {
+        return None;
+    }
+    let name_start = dash_at + dash.len_utf8() + (trimmed[dash.len_utf8()..].len() - trimmed[dash.len_utf8()..].trim_start().len());
+    let speaker = Span::new(name_start, name_start + name_part.len());
+    Some((speaker, Span::new(dash_at, dash_at + dash.len_utf8())))
+}
+
+/// The sentences a span touches, as one span.
+fn sentences_around(doc: &Document, span: Span) -> Span {
+    let mut sentences = span;
+    for s in [doc.sentence_at(span.start), doc.sentence_at(span.end.saturating_sub(1))].into_iter().flatten() {
+        sentences = sentences.union(doc.sentences[s]);
+    }
+    sentences
 }
 
 #[cfg(test)]
@@ -882,9 +1112,9 @@ mod tests {
             "Trump earlier described the meeting as “highly productive,” adding, “Great progress was made! Everyone agrees.”",
         );
         assert_eq!(found.len(), 2);
-        assert_eq!((found[0].content.as_str(), found[0].kind), ("highly productive", StatementKind::Descriptive));
+        assert_eq!((found[0].content.as_str(), found[0].kind), ("the meeting as “highly productive,”", StatementKind::Descriptive));
         assert_eq!(found[0].speaker.as_deref(), Some("Trump"));
-        assert_eq!(found[0].cue.as_deref(), Some("earlier described the meeting as"));
+        assert_eq!(found[0].cue.as_deref(), Some("earlier described"));
         assert_eq!(found[1].content, "Great progress was made! Everyone agrees.");
         assert_eq!((found[1].speaker.as_deref(), found[1].kind), (Some("Trump"), StatementKind::Direct));
     }
@@ -918,6 +1148,26 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[1].speaker.as_deref(), Some("the mayor"));
         assert_eq!(found[1].cue, None);
+    }
+
+    #[test]
+    fn a_dash_and_a_name_after_a_quote_attribute_it() {
+        let f = one("“I’d rather live anywhere else.” ― Adriana Rodarte\nNext line.");
+        assert_eq!((f.speaker.as_deref(), f.cue.as_deref()), (Some("Adriana Rodarte"), Some("―")));
+    }
+
+    #[test]
+    fn transcript_lines_name_their_speaker_before_a_colon() {
+        let found = extract("\"WALLACE: Let’s start with the debate. Will she be there?\n\n\"PENCE: Well, look, she thinks this is a show.");
+        let speakers: Vec<Option<&str>> = found.iter().map(|f| f.speaker.as_deref()).collect();
+        assert_eq!(speakers, vec![Some("WALLACE"), Some("PENCE")]);
+        assert!(found[0].content.starts_with("Let’s start") && found[0].content.ends_with("Will she be there?"), "{}", found[0].content);
+    }
+
+    #[test]
+    fn adverbs_before_the_verb_belong_to_the_cue() {
+        let f = one("Morial forcefully told reporters that the plan was wrong.");
+        assert_eq!((f.speaker.as_deref(), f.cue.as_deref()), (Some("Morial"), Some("forcefully told")));
     }
 
     #[test]

@@ -44,8 +44,15 @@ pub fn find_quotes(text: &str) -> Vec<QuotePiece> {
                 while k < chars.len() && chars[k].1.is_whitespace() {
                     k += 1;
                 }
+                // Only a mark of the same style continues it: a block quote opened
+                // with " is not continued by a “ in the next paragraph.
+                let same_style = |next: usize| {
+                    let opened = text[open_pos..].chars().next();
+                    let next = chars.get(next).map(|&(_, c)| c);
+                    opened == next
+                };
                 match mark_at(&chars, k, true) {
-                    Some((Mark::OpenDouble(width), _)) | Some((Mark::Straight, width)) if double => {
+                    Some((Mark::OpenDouble(width), _)) | Some((Mark::Straight, width)) if double && same_style(k) => {
                         i = k + width;
                         continue;
                     }
@@ -143,7 +150,15 @@ fn mark_at(chars: &[(usize, char)], i: usize, expect_open: bool) -> Option<(Mark
             }
         }
         '`' if next == Some('`') => Some((Mark::OpenDouble(2), 2)),
-        '\'' if next == Some('\'') => Some((Mark::CloseDouble(2), 2)),
+        // NYT's ASCII style opens with `` and closes with '', but '' also opens.
+        '\'' if next == Some('\'') => {
+            let after = chars.get(i + 2).map(|&(_, c)| c);
+            if expect_open && after.is_some_and(|c| !c.is_whitespace()) && prev.is_none_or(|c| c.is_whitespace() || "([{—–-".contains(c)) {
+                Some((Mark::OpenDouble(2), 2))
+            } else {
+                Some((Mark::CloseDouble(2), 2))
+            }
+        }
         '‘' => {
             let after_space = prev.is_none_or(|c| c.is_whitespace() || "([{—–-\"“".contains(c));
             (after_space && next.is_some_and(|c| !c.is_whitespace())).then_some((Mark::OpenSingle, 1))
@@ -169,6 +184,7 @@ mod tests {
         assert_eq!(inner("He said “the war must end,” twice."), vec!["the war must end,"]);
         assert_eq!(inner(r#"She said "no way." Then "yes.""#), vec!["no way.", "yes."]);
         assert_eq!(inner("He said ``we will win,'' loudly."), vec!["we will win,"]);
+        assert_eq!(inner("''Tell that to the janitor,'' Mr. Biden said."), vec!["Tell that to the janitor,"]);
     }
 
     #[test]
@@ -184,6 +200,13 @@ mod tests {
         assert_eq!(quotes.len(), 1);
         assert!(quotes[0].inner.slice(text).starts_with("We will fight."));
         assert!(quotes[0].inner.slice(text).ends_with("We will win,"));
+    }
+
+    #[test]
+    fn a_straight_block_quote_is_not_continued_by_a_curly_quote() {
+        let text = "\"Melanie thought it was outrageous.\n\n“It never crossed my mind,” she said.";
+        let quotes: Vec<&str> = find_quotes(text).iter().map(|q| q.inner.slice(text)).collect();
+        assert_eq!(quotes, vec!["It never crossed my mind,"]);
     }
 
     #[test]

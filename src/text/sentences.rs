@@ -88,6 +88,10 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
     if !opens_sentence {
         return false;
     }
+    let closes_quote = chars[i + 1..j].iter().any(|&(_, c)| matches!(c, '"' | '”' | '’' | '\''));
+    if closes_quote && attribution_follows(chars, k) {
+        return false; // `“Why not?” Graham asked.` is one sentence
+    }
     if chars[i].1 != '.' || j > i + 1 && chars[i + 1].1 == '.' {
         return true; // "!" or "?" or an ellipsis followed by a capital
     }
@@ -104,6 +108,37 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
 
 /// Abbreviations that only stand before a number.
 const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "vol", "fig", "pp", "op"];
+
+/// Verbs that, a few words after a closing quotation, mark its attribution.
+const ATTRIBUTION_VERBS: &[&str] = &[
+    "said", "says", "asked", "asks", "added", "adds", "wrote", "writes", "told", "tells", "tweeted", "replied",
+    "continued", "explained", "recalled", "shouted", "answered", "responded", "insisted", "argued", "noted",
+    "declared", "joked", "wondered", "exclaimed", "yelled", "cried", "warned",
+];
+
+/// Do the words from `chars[k]` read like `Graham asked.` or `said Smith` (up to five
+/// words, then or among them an attribution verb, before any punctuation)?
+fn attribution_follows(chars: &[(usize, char)], k: usize) -> bool {
+    let mut words = 0;
+    let mut word = String::new();
+    for &(_, c) in &chars[k..] {
+        if c.is_alphanumeric() || c == '.' && !word.is_empty() && word.chars().all(|w| w.is_uppercase()) {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            words += 1;
+            if ATTRIBUTION_VERBS.contains(&word.to_lowercase().as_str()) {
+                return true;
+            }
+            word.clear();
+        }
+        if words >= 5 || !(c.is_whitespace() || matches!(c, '\'' | '’' | '-' | '.')) {
+            return false;
+        }
+    }
+    !word.is_empty() && ATTRIBUTION_VERBS.contains(&word.to_lowercase().as_str())
+}
 
 /// The word (letters, digits, inner periods and apostrophes) ending just before the
 /// character at `chars[i]`.
@@ -175,6 +210,14 @@ mod tests {
             sentences(text),
             vec!["“Great progress was made!” he wrote.", "“We agree.”", "Then more."]
         );
+    }
+
+    #[test]
+    fn a_question_quoted_before_its_attribution_stays_whole() {
+        let text = "“Does anybody know?” Graham asked. “Neither do I.” Then he left.";
+        assert_eq!(sentences(text), vec!["“Does anybody know?” Graham asked.", "“Neither do I.”", "Then he left."]);
+        let text = "“We won!” Sen. Ted Cruz said on Monday.";
+        assert_eq!(sentences(text), vec![text]);
     }
 
     #[test]

@@ -22,6 +22,11 @@ impl Token {
     }
 }
 
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Lt", "Col", "Sgt", "St", "Jr", "Sr",
+    "Rev", "Prof", "Capt", "Adm", "Maj", "Atty", "Gov't",
+];
+
 fn joins_word(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '.' | '&')
 }
@@ -64,6 +69,13 @@ pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
             {
                 j += 1;
             }
+            // Titles keep their period: "Mr.", "Sen.", "Gov.".
+            if j < chars.len() && chars[j].1 == '.' {
+                let stem = &piece[pos..chars[j].0];
+                if TITLE_ABBREVIATIONS.contains(&stem) {
+                    j += 1;
+                }
+            }
             let end = chars.get(j).map_or(piece.len(), |&(p, _)| p);
             let word = &piece[pos..end];
             tokens.push(Token {
@@ -99,5 +111,8 @@ mod tests {
         assert_eq!(words, vec!["Trump’s", "three-hour", "U.S.", "talks", ",", "“", "great", ".", "”"]);
         assert!(tokens[0].capitalized && tokens[0].is_word);
         assert!(tokens[4].is_punct(",;"));
+        let text = "Mr. Trump and Sen. Cruz.";
+        let words: Vec<&str> = tokenize(text, Span::new(0, text.len())).iter().map(|t| t.span.slice(text)).collect();
+        assert_eq!(words, vec!["Mr.", "Trump", "and", "Sen.", "Cruz", "."]);
     }
 }
