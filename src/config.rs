@@ -82,18 +82,24 @@ impl RunConfig {
         let study_files: Vec<PathBuf> = options.studies.iter().map(|p| absolute(p)).collect();
         let study = Study::load_all(&study_files)?;
         let device = resolve_device(options.device)?;
-        let threads = options
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-        std::fs::create_dir_all(&options.out_dir)
-            .map_err(|source| ConfigError::OutDir { path: options.out_dir.clone(), source })?;
+        let threads = options.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        std::fs::create_dir_all(&options.out_dir).map_err(|source| ConfigError::OutDir {
+            path: options.out_dir.clone(),
+            source,
+        })?;
         Ok(RunConfig {
             inputs,
             out_dir: absolute(&options.out_dir),
             study_files,
             study,
             extractor: ExtractorConfig::default(),
-            limits: ReadLimits { max_article_bytes: (options.max_article_mb * 1e6) as u64 },
+            limits: ReadLimits {
+                max_article_bytes: (options.max_article_mb * 1e6) as u64,
+            },
             device,
             threads,
             strict: options.strict,
@@ -105,7 +111,10 @@ impl RunConfig {
     }
 
     pub fn load(path: &Path) -> Result<RunConfig, ConfigError> {
-        let saved = |detail: String| ConfigError::Saved { path: path.to_path_buf(), detail };
+        let saved = |detail: String| ConfigError::Saved {
+            path: path.to_path_buf(),
+            detail,
+        };
         let raw = std::fs::read_to_string(path).map_err(|e| saved(e.to_string()))?;
         toml::from_str(&raw).map_err(|e| saved(e.to_string()))
     }
@@ -160,7 +169,10 @@ mod tests {
         assert!(err.contains("matches no file"), "{err}");
         std::fs::write(dir.path().join("a.jsonl"), "").unwrap();
         opts.max_article_mb = 0.0;
-        assert!(matches!(RunConfig::resolve(opts.clone()), Err(ConfigError::BadLimit(_))));
+        assert!(matches!(
+            RunConfig::resolve(opts.clone()),
+            Err(ConfigError::BadLimit(_))
+        ));
         opts.max_article_mb = 1.0;
         opts.studies = vec![dir.path().join("missing.toml")];
         let err = RunConfig::resolve(opts).unwrap_err().to_string();

@@ -11,7 +11,11 @@ use stancemap::models::DeviceChoice;
 use stancemap::{RunConfig, RunHooks, RunOptions, RunSummary};
 
 #[derive(Parser)]
-#[command(name = "stancemap", version, about = "Who said what in news: attributed statements as Parquet tables")]
+#[command(
+    name = "stancemap",
+    version,
+    about = "Who said what in news: attributed statements as Parquet tables"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,9 +55,26 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { inputs, out, study, quiet, strict, max_article_mb, device, threads } => {
+        Command::Run {
+            inputs,
+            out,
+            study,
+            quiet,
+            strict,
+            max_article_mb,
+            device,
+            threads,
+        } => {
             init_logging(quiet);
-            let options = RunOptions { inputs, out_dir: out, studies: study, max_article_mb, device, threads, strict };
+            let options = RunOptions {
+                inputs,
+                out_dir: out,
+                studies: study,
+                max_article_mb,
+                device,
+                threads,
+                strict,
+            };
             match run(options, quiet) {
                 Ok(code) => code,
                 Err(e) => {
@@ -73,11 +94,17 @@ fn run(options: RunOptions, quiet: bool) -> anyhow::Result<ExitCode> {
         print_summary(&summary);
     }
     if summary.counts.articles == 0 {
-        eprintln!("error: no article could be read; see {}", summary.out_dir.join("manifest.json").display());
+        eprintln!(
+            "error: no article could be read; see {}",
+            summary.out_dir.join("manifest.json").display()
+        );
         return Ok(ExitCode::from(2));
     }
     if strict && summary.counts.skipped > 0 {
-        eprintln!("error: {} records skipped (--strict)", summary.counts.skipped);
+        eprintln!(
+            "error: {} records skipped (--strict)",
+            summary.counts.skipped
+        );
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
@@ -87,16 +114,30 @@ fn init_logging(quiet: bool) {
     let default = if quiet { "error" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("STANCEMAP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 fn print_summary(summary: &RunSummary) {
     let c = &summary.counts;
     println!("stancemap run finished in {:.1} s", summary.seconds);
-    println!("  articles    {:>8}   skipped {} ({} files)", c.articles, c.skipped, c.skipped_files);
-    let kinds: Vec<String> = c.statements_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!(
+        "  articles    {:>8}   skipped {} ({} files)",
+        c.articles, c.skipped, c.skipped_files
+    );
+    let kinds: Vec<String> = c
+        .statements_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
     println!("  statements  {:>8}   {}", c.statements, kinds.join(", "));
-    println!("  actors      {:>8}   {} from the study", c.actors, c.actors_in_study);
+    println!(
+        "  actors      {:>8}   {} from the study",
+        c.actors, c.actors_in_study
+    );
     if !summary.top_speakers.is_empty() {
         println!("  top speakers:");
         for (name, n) in &summary.top_speakers {

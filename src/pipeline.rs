@@ -15,8 +15,9 @@ use crate::config::{RunConfig, RUN_CONFIG_FILE};
 use crate::corpus::{Article, Skipped};
 use crate::extract::Extractor;
 use crate::output::{
-    actors_frame, articles_frame, statements_frame, write_json, write_parquet, write_text, ActorRow, ArticleRow,
-    BatchedTable, Counts, InputReport, Manifest, OutputError, Runtime, StatementRow, Timings, MAX_SKIPPED_LISTED,
+    actors_frame, articles_frame, statements_frame, write_json, write_parquet, write_text,
+    ActorRow, ArticleRow, BatchedTable, Counts, InputReport, Manifest, OutputError, Runtime,
+    StatementRow, Timings, MAX_SKIPPED_LISTED,
 };
 use crate::text::{CharOffsets, Document};
 
@@ -66,7 +67,10 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let started_at = chrono::Utc::now().to_rfc3339();
     crate::models::set_threads(config.threads);
     let extractor = config.extractor.build();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build().ok();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .ok();
     let resolver = ActorResolver::new(&config.study);
     let out = &config.out_dir;
 
@@ -74,7 +78,14 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let bar = progress_bar(hooks.progress, total_bytes);
 
     let articles_path = out.join("articles.parquet");
-    let schema = articles_frame(&[]).map_err(|source| RunError::Table { table: "articles", source })?.schema().as_ref().clone();
+    let schema = articles_frame(&[])
+        .map_err(|source| RunError::Table {
+            table: "articles",
+            source,
+        })?
+        .schema()
+        .as_ref()
+        .clone();
     let mut articles_table = BatchedTable::create(&articles_path, &schema)?;
 
     let mut skipped: Vec<Skipped> = Vec::new();
@@ -83,8 +94,12 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let mut seen_ids: HashMap<String, (String, Option<u64>)> = HashMap::new();
     let mut statements: Vec<StatementRow> = Vec::new();
     // Study actors are listed even when they say nothing.
-    let mut actors: HashMap<String, Actor> =
-        config.study.actors.iter().map(|spec| (spec.id.clone(), Actor::from(spec))).collect();
+    let mut actors: HashMap<String, Actor> = config
+        .study
+        .actors
+        .iter()
+        .map(|spec| (spec.id.clone(), Actor::from(spec)))
+        .collect();
     let mut reports = Vec::new();
     let mut counts = Counts::default();
 
@@ -110,10 +125,21 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             Err(e) => {
                 let file = input.path.display().to_string();
                 let message = e.to_string();
-                let reason = message.strip_prefix(&format!("{file}: ")).unwrap_or(&message).to_string();
+                let reason = message
+                    .strip_prefix(&format!("{file}: "))
+                    .unwrap_or(&message)
+                    .to_string();
                 report.error = Some(message.clone());
                 skipped_files += 1;
-                note_skip(Skipped { file, line: None, article_id: None, reason }, &mut skipped);
+                note_skip(
+                    Skipped {
+                        file,
+                        line: None,
+                        article_id: None,
+                        reason,
+                    },
+                    &mut skipped,
+                );
                 reports.push(report);
                 continue;
             }
@@ -121,14 +147,20 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
         let mut flush = |batch: &mut Vec<Article>| -> Result<(), RunError> {
             let extract = || -> Vec<ArticleResult> {
-                batch.par_iter().map(|a| process_article(a, extractor.as_ref(), &resolver)).collect()
+                batch
+                    .par_iter()
+                    .map(|a| process_article(a, extractor.as_ref(), &resolver))
+                    .collect()
             };
             let results = match &pool {
                 Some(pool) => pool.install(extract),
                 None => extract(),
             };
             let rows: Vec<ArticleRow> = results.iter().map(|r| r.row.clone()).collect();
-            let frame = articles_frame(&rows).map_err(|source| RunError::Table { table: "articles", source })?;
+            let frame = articles_frame(&rows).map_err(|source| RunError::Table {
+                table: "articles",
+                source,
+            })?;
             articles_table.write(&frame)?;
             for result in results {
                 for actor in result.actors {
@@ -161,7 +193,10 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                         );
                         continue;
                     }
-                    seen_ids.insert(article.id.clone(), (article.origin_file.clone(), article.origin_line));
+                    seen_ids.insert(
+                        article.id.clone(),
+                        (article.origin_file.clone(), article.origin_line),
+                    );
                     report.articles += 1;
                     counts.articles += 1;
                     batch.push(article);
@@ -197,8 +232,14 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let write_started = Instant::now();
     let actor_rows = actor_rows(&actors, &statements);
     let mut outputs = Vec::new();
-    let mut statements_frame = statements_frame(&statements).map_err(|source| RunError::Table { table: "statements", source })?;
-    let mut actors_frame = actors_frame(&actor_rows).map_err(|source| RunError::Table { table: "actors", source })?;
+    let mut statements_frame = statements_frame(&statements).map_err(|source| RunError::Table {
+        table: "statements",
+        source,
+    })?;
+    let mut actors_frame = actors_frame(&actor_rows).map_err(|source| RunError::Table {
+        table: "actors",
+        source,
+    })?;
     articles_table.commit()?;
     outputs.push("articles.parquet".to_string());
     write_parquet(&out.join("statements.parquet"), &mut statements_frame)?;
@@ -217,8 +258,12 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         *by_kind.entry(s.kind.clone()).or_insert(0) += 1;
     }
     counts.statements_by_kind = by_kind;
-    counts.statements_without_speaker = statements.iter().filter(|s| s.speaker_text.is_none()).count() as u64;
-    counts.statements_without_actor = statements.iter().filter(|s| s.actor_id.is_none()).count() as u64;
+    counts.statements_without_speaker = statements
+        .iter()
+        .filter(|s| s.speaker_text.is_none())
+        .count() as u64;
+    counts.statements_without_actor =
+        statements.iter().filter(|s| s.actor_id.is_none()).count() as u64;
     counts.actors = actor_rows.len() as u64;
     counts.actors_in_study = actor_rows.iter().filter(|a| a.in_study).count() as u64;
 
@@ -249,11 +294,22 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
 
     let mut top: Vec<(String, u64)> = actor_rows
         .iter()
-        .map(|a| (format!("{} ({})", a.name, a.actor_id), a.statement_count as u64))
+        .map(|a| {
+            (
+                format!("{} ({})", a.name, a.actor_id),
+                a.statement_count as u64,
+            )
+        })
         .collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(8);
-    Ok(RunSummary { out_dir: out.clone(), counts, top_speakers: top, seconds: total, outputs })
+    Ok(RunSummary {
+        out_dir: out.clone(),
+        counts,
+        top_speakers: top,
+        seconds: total,
+        outputs,
+    })
 }
 
 fn rate_message(articles: u64, started: Instant) -> String {
@@ -266,9 +322,10 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
         return ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
     }
     let bar = ProgressBar::new(total_bytes);
-    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
+    let style =
+        ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
     bar.set_style(style);
     bar
 }
@@ -276,7 +333,12 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
 fn input_bytes(path: &std::path::Path) -> u64 {
     if path.is_dir() {
         std::fs::read_dir(path)
-            .map(|entries| entries.filter_map(Result::ok).map(|e| input_bytes(&e.path())).sum())
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| input_bytes(&e.path()))
+                    .sum()
+            })
             .unwrap_or(0)
     } else {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
@@ -285,11 +347,16 @@ fn input_bytes(path: &std::path::Path) -> u64 {
 
 /// Stable id of a statement: its article and content span.
 pub fn statement_id(article_id: &str, content_start: i64, content_end: i64) -> String {
-    let digest = Sha256::digest(format!("{article_id}\u{1f}{content_start}\u{1f}{content_end}").as_bytes());
+    let digest =
+        Sha256::digest(format!("{article_id}\u{1f}{content_start}\u{1f}{content_end}").as_bytes());
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-fn process_article(article: &Article, extractor: &dyn Extractor, resolver: &ActorResolver) -> ArticleResult {
+fn process_article(
+    article: &Article,
+    extractor: &dyn Extractor,
+    resolver: &ActorResolver,
+) -> ArticleResult {
     let doc = Document::new(&article.text);
     let attributions = extractor.extract(&doc);
     let resolved = resolver.resolve_article(&doc, &attributions);
@@ -341,7 +408,11 @@ fn process_article(article: &Article, extractor: &dyn Extractor, resolver: &Acto
         text_offset: article.text_offset as i64,
         statement_count: statements.len() as i64,
     };
-    ArticleResult { row, statements, actors }
+    ArticleResult {
+        row,
+        statements,
+        actors,
+    }
 }
 
 fn actor_rows(actors: &HashMap<String, Actor>, statements: &[StatementRow]) -> Vec<ActorRow> {
@@ -350,7 +421,10 @@ fn actor_rows(actors: &HashMap<String, Actor>, statements: &[StatementRow]) -> V
     for s in statements {
         if let Some(id) = s.actor_id.as_deref() {
             *statement_count.entry(id).or_insert(0) += 1;
-            articles.entry(id).or_default().insert(s.article_id.as_str());
+            articles
+                .entry(id)
+                .or_default()
+                .insert(s.article_id.as_str());
         }
     }
     let mut rows: Vec<ActorRow> = actors
@@ -365,7 +439,11 @@ fn actor_rows(actors: &HashMap<String, Actor>, statements: &[StatementRow]) -> V
             article_count: articles.get(a.id.as_str()).map_or(0, |s| s.len() as i64),
         })
         .collect();
-    rows.sort_by(|a, b| b.statement_count.cmp(&a.statement_count).then(a.actor_id.cmp(&b.actor_id)));
+    rows.sort_by(|a, b| {
+        b.statement_count
+            .cmp(&a.statement_count)
+            .then(a.actor_id.cmp(&b.actor_id))
+    });
     rows
 }
 

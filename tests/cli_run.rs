@@ -23,7 +23,11 @@ fn write_corpus(dir: &Path) {
     std::fs::write(dir.join("news.jsonl"), jsonl).unwrap();
     std::fs::write(dir.join("wrong.csv"), "id,body\n1,hello\n").unwrap();
     std::fs::create_dir(dir.join("texts")).unwrap();
-    std::fs::write(dir.join("texts/t1.txt"), "date 2025-07-01\n\"It is over,\" the coach said.\n").unwrap();
+    std::fs::write(
+        dir.join("texts/t1.txt"),
+        "date 2025-07-01\n\"It is over,\" the coach said.\n",
+    )
+    .unwrap();
 }
 
 #[test]
@@ -32,52 +36,106 @@ fn bad_records_are_skipped_counted_and_the_rest_is_written() {
     write_corpus(dir.path());
     let out = dir.path().join("out");
     let output = run(&[
-        "run", "--input", dir.path().join("news.jsonl").to_str().unwrap(),
-        "--input", dir.path().join("*.csv").to_str().unwrap(),
-        "--input", dir.path().join("texts").to_str().unwrap(),
-        "--out", out.to_str().unwrap(), "--max-article-mb", "1",
+        "run",
+        "--input",
+        dir.path().join("news.jsonl").to_str().unwrap(),
+        "--input",
+        dir.path().join("*.csv").to_str().unwrap(),
+        "--input",
+        dir.path().join("texts").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--max-article-mb",
+        "1",
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     // Each problem is reported once, with file and line.
-    for needle in ["news.jsonl:2", "news.jsonl:3", "news.jsonl:4", "news.jsonl:5", "news.jsonl:7", "wrong.csv"] {
+    for needle in [
+        "news.jsonl:2",
+        "news.jsonl:3",
+        "news.jsonl:4",
+        "news.jsonl:5",
+        "news.jsonl:7",
+        "wrong.csv",
+    ] {
         assert_eq!(stderr.matches(needle).count(), 1, "{needle} in:\n{stderr}");
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("articles") && stdout.contains("top speakers"), "{stdout}");
+    assert!(
+        stdout.contains("articles") && stdout.contains("top speakers"),
+        "{stdout}"
+    );
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["counts"]["articles"], 3);
     assert_eq!(manifest["counts"]["skipped"], 6);
     assert_eq!(manifest["counts"]["skipped_files"], 1);
-    let reasons: Vec<String> =
-        manifest["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap().to_string()).collect();
-    for needle in ["malformed JSON", "invalid UTF-8", "empty text", "over the limit", "duplicate article id", "no column named 'text'"] {
-        assert!(reasons.iter().any(|r| r.contains(needle)), "{needle} not in {reasons:?}");
+    let reasons: Vec<String> = manifest["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap().to_string())
+        .collect();
+    for needle in [
+        "malformed JSON",
+        "invalid UTF-8",
+        "empty text",
+        "over the limit",
+        "duplicate article id",
+        "no column named 'text'",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r.contains(needle)),
+            "{needle} not in {reasons:?}"
+        );
     }
     assert_eq!(manifest["inputs"][0]["articles"], 2);
     assert_eq!(manifest["inputs"][0]["skipped"], 5);
 
     let articles = read_table(&out, "articles.parquet");
-    assert_eq!(strings(&articles, "article_id"), vec![Some("a1".into()), Some("a2".into()), Some("t1".into())]);
-    let dates = articles.column("date").unwrap().cast(&polars::prelude::DataType::String).unwrap();
+    assert_eq!(
+        strings(&articles, "article_id"),
+        vec![Some("a1".into()), Some("a2".into()), Some("t1".into())]
+    );
+    let dates = articles
+        .column("date")
+        .unwrap()
+        .cast(&polars::prelude::DataType::String)
+        .unwrap();
     assert_eq!(dates.str().unwrap().get(2), Some("2025-07-01"));
     assert_eq!(ints(&articles, "text_offset")[2], Some(16));
 
     let rows = statement_rows(&out);
-    let by = |article: &str, needle: &str| rows.iter().find(|r| r.article_id == article && r.content.contains(needle)).cloned();
+    let by = |article: &str, needle: &str| {
+        rows.iter()
+            .find(|r| r.article_id == article && r.content.contains(needle))
+            .cloned()
+    };
     let win = by("a1", "We will win").expect("the direct quote");
-    assert_eq!((win.actor_id.as_deref(), win.kind.as_str()), (Some("anna_berg"), "direct"));
+    assert_eq!(
+        (win.actor_id.as_deref(), win.kind.as_str()),
+        (Some("anna_berg"), "direct")
+    );
     let bridge = by("a1", "bridge").expect("the reported statement");
-    assert_eq!((bridge.actor_id.as_deref(), bridge.speaker_text.as_deref()), (Some("anna_berg"), Some("She")));
+    assert_eq!(
+        (bridge.actor_id.as_deref(), bridge.speaker_text.as_deref()),
+        (Some("anna_berg"), Some("She"))
+    );
     let ministry = by("a2", "40 people").expect("according to");
-    assert_eq!(ministry.cue.as_deref().map(str::to_lowercase).as_deref(), Some("according to"));
+    assert_eq!(
+        ministry.cue.as_deref().map(str::to_lowercase).as_deref(),
+        Some("according to")
+    );
     assert!(by("t1", "It is over").is_some());
 
     let actors = read_table(&out, "actors.parquet");
     let ids = strings(&actors, "actor_id");
-    assert!(ids.contains(&Some("anna_berg".into())) && ids.contains(&Some("ministry".into())), "{ids:?}");
+    assert!(
+        ids.contains(&Some("anna_berg".into())) && ids.contains(&Some("ministry".into())),
+        "{ids:?}"
+    );
 
     let config = stancemap::RunConfig::load(&out.join("run_config.toml")).unwrap();
     assert_eq!(config.inputs.len(), 3);
@@ -98,8 +156,15 @@ fn strict_turns_skips_into_exit_code_2() {
     write_corpus(dir.path());
     let out = dir.path().join("out");
     let output = run(&[
-        "run", "--quiet", "--strict", "--input", dir.path().join("news.jsonl").to_str().unwrap(),
-        "--out", out.to_str().unwrap(), "--max-article-mb", "1",
+        "run",
+        "--quiet",
+        "--strict",
+        "--input",
+        dir.path().join("news.jsonl").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--max-article-mb",
+        "1",
     ]);
     assert_eq!(output.status.code(), Some(2));
     // The good rows are still written.
@@ -111,7 +176,14 @@ fn nothing_readable_exits_2_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.jsonl"), "not json\n{\"id\": \"x\"}\n").unwrap();
     let out = dir.path().join("out");
-    let output = run(&["run", "--quiet", "--input", dir.path().join("bad.jsonl").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--input",
+        dir.path().join("bad.jsonl").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no article could be read"));
     let manifest: serde_json::Value =
@@ -122,15 +194,30 @@ fn nothing_readable_exits_2_and_says_why() {
 #[test]
 fn bad_options_exit_1_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
-    let output = run(&["run", "--input", dir.path().join("nope/*.jsonl").to_str().unwrap(), "--out", dir.path().to_str().unwrap()]);
+    let output = run(&[
+        "run",
+        "--input",
+        dir.path().join("nope/*.jsonl").to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("matches no file"));
     let study = dir.path().join("study.toml");
     std::fs::write(&study, "[[actors]]\nid = \"Bad Id\"\nname = \"x\"\n").unwrap();
-    std::fs::write(dir.path().join("a.jsonl"), "{\"id\": \"a\", \"text\": \"x\"}\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.jsonl"),
+        "{\"id\": \"a\", \"text\": \"x\"}\n",
+    )
+    .unwrap();
     let output = run(&[
-        "run", "--input", dir.path().join("a.jsonl").to_str().unwrap(), "--study", study.to_str().unwrap(),
-        "--out", dir.path().join("out").to_str().unwrap(),
+        "run",
+        "--input",
+        dir.path().join("a.jsonl").to_str().unwrap(),
+        "--study",
+        study.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("study.toml"));
@@ -145,15 +232,35 @@ fn parquet_and_csv_corpora_read_like_jsonl() {
         "text" => ["The senator said the vote was close."],
     )
     .unwrap();
-    ParquetWriter::new(std::fs::File::create(dir.path().join("c.parquet")).unwrap()).finish(&mut frame).unwrap();
-    std::fs::write(dir.path().join("w.csv"), "url,date,title,text\nhttps://w/1,2019-01-02,T,\"Officials said the plan failed.\"\n").unwrap();
+    ParquetWriter::new(std::fs::File::create(dir.path().join("c.parquet")).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    std::fs::write(
+        dir.path().join("w.csv"),
+        "url,date,title,text\nhttps://w/1,2019-01-02,T,\"Officials said the plan failed.\"\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let output = run(&[
-        "run", "--quiet", "--input", dir.path().join("c.parquet").to_str().unwrap(),
-        "--input", dir.path().join("w.csv").to_str().unwrap(), "--out", out.to_str().unwrap(),
+        "run",
+        "--quiet",
+        "--input",
+        dir.path().join("c.parquet").to_str().unwrap(),
+        "--input",
+        dir.path().join("w.csv").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
     ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let rows = statement_rows(&out);
-    assert!(rows.iter().any(|r| r.article_id == "p1" && r.content == "the vote was close"));
-    assert!(rows.iter().any(|r| r.article_id.starts_with("w-") && r.content == "the plan failed"));
+    assert!(rows
+        .iter()
+        .any(|r| r.article_id == "p1" && r.content == "the vote was close"));
+    assert!(rows
+        .iter()
+        .any(|r| r.article_id.starts_with("w-") && r.content == "the plan failed"));
 }

@@ -53,10 +53,52 @@ pub struct Resolved {
 }
 
 const TITLES: &[&str] = &[
-    "president", "sen", "sen.", "senator", "rep", "rep.", "representative", "gov", "gov.", "governor", "mr", "mr.",
-    "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "secretary", "minister", "prime", "chancellor", "mayor", "gen", "gen.",
-    "general", "judge", "justice", "speaker", "leader", "chairman", "chairwoman", "ambassador", "envoy", "aide",
-    "spokesman", "spokeswoman", "candidate", "nominee", "the", "former", "vice", "deputy", "press", "rev", "rev.",
+    "president",
+    "sen",
+    "sen.",
+    "senator",
+    "rep",
+    "rep.",
+    "representative",
+    "gov",
+    "gov.",
+    "governor",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "secretary",
+    "minister",
+    "prime",
+    "chancellor",
+    "mayor",
+    "gen",
+    "gen.",
+    "general",
+    "judge",
+    "justice",
+    "speaker",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "ambassador",
+    "envoy",
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "candidate",
+    "nominee",
+    "the",
+    "former",
+    "vice",
+    "deputy",
+    "press",
+    "rev",
+    "rev.",
 ];
 
 impl ActorResolver {
@@ -72,7 +114,10 @@ impl ActorResolver {
             let id_words = actor.id.replace(['_', '-'], " ");
             aliases.push((id_words, index));
         }
-        ActorResolver { study_actors: study.actors.clone(), aliases }
+        ActorResolver {
+            study_actors: study.actors.clone(),
+            aliases,
+        }
     }
 
     fn study_actor(&self, index: usize) -> Actor {
@@ -86,8 +131,14 @@ impl ActorResolver {
         for (alias, actor) in &self.aliases {
             for (start, _) in lower.match_indices(alias.as_str()) {
                 let end = start + alias.len();
-                let bounded = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let bounded = lower[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                    && lower[end..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric());
                 if bounded && best.is_none_or(|(e, l, _)| (end, alias.len()) > (e, l)) {
                     best = Some((end, alias.len(), *actor));
                 }
@@ -98,14 +149,24 @@ impl ActorResolver {
 
     /// Resolves the speakers of one article's attributions, in text order. Returns one
     /// entry per attribution (None: no speaker, or a pronoun with nobody to refer to).
-    pub fn resolve_article(&self, doc: &Document, attributions: &[Attribution]) -> Vec<Option<Resolved>> {
+    pub fn resolve_article(
+        &self,
+        doc: &Document,
+        attributions: &[Attribution],
+    ) -> Vec<Option<Resolved>> {
         let mut order: Vec<usize> = (0..attributions.len()).collect();
-        order.sort_by_key(|&i| attributions[i].speaker.map_or(attributions[i].content.start, |s| s.start));
+        order.sort_by_key(|&i| {
+            attributions[i]
+                .speaker
+                .map_or(attributions[i].content.start, |s| s.start)
+        });
         let mentions = self.study_mentions(doc);
         let mut history: Vec<(usize, Resolved, String)> = Vec::new(); // (position, resolved, mention text)
         let mut out = vec![None; attributions.len()];
         for i in order {
-            let Some(speaker) = attributions[i].antecedent.or(attributions[i].speaker) else { continue };
+            let Some(speaker) = attributions[i].antecedent.or(attributions[i].speaker) else {
+                continue;
+            };
             let mention = speaker.slice(doc.text);
             let resolved = self.resolve_mention(mention, speaker, &history, &mentions);
             if let Some(resolved) = &resolved {
@@ -124,7 +185,10 @@ impl ActorResolver {
         mentions: &[(usize, usize)],
     ) -> Option<Resolved> {
         if let Some(index) = self.match_alias(mention) {
-            return Some(Resolved { actor: self.study_actor(index), method: "alias" });
+            return Some(Resolved {
+                actor: self.study_actor(index),
+                method: "alias",
+            });
         }
         let lower = normalise(mention);
         let words: Vec<&str> = lower.split_whitespace().collect();
@@ -134,21 +198,36 @@ impl ActorResolver {
         if words.len() == 1 && is_reference_pronoun(words[0]) {
             let wants_person = matches!(words[0], "he" | "she" | "i" | "him" | "her");
             let compatible = |kind: ActorKind| match kind {
-                ActorKind::Person | ActorKind::Unknown => wants_person || words[0] == "they" || words[0] == "we",
+                ActorKind::Person | ActorKind::Unknown => {
+                    wants_person || words[0] == "they" || words[0] == "we"
+                }
                 ActorKind::Organisation | ActorKind::Country => !wants_person,
             };
-            let from_history = history.iter().rev().find(|(pos, r, _)| *pos < span.start && compatible(r.actor.kind));
-            let from_text = mentions
+            let from_history = history
                 .iter()
                 .rev()
-                .find(|(pos, index)| *pos < span.start && compatible(self.study_actors[*index].kind));
+                .find(|(pos, r, _)| *pos < span.start && compatible(r.actor.kind));
+            let from_text = mentions.iter().rev().find(|(pos, index)| {
+                *pos < span.start && compatible(self.study_actors[*index].kind)
+            });
             return match (from_history, from_text) {
-                (Some((pos, r, _)), Some((text_pos, index))) if text_pos > pos && span.start - text_pos < 400 => {
+                (Some((pos, r, _)), Some((text_pos, index)))
+                    if text_pos > pos && span.start - text_pos < 400 =>
+                {
                     let _ = r;
-                    Some(Resolved { actor: self.study_actor(*index), method: "pronoun" })
+                    Some(Resolved {
+                        actor: self.study_actor(*index),
+                        method: "pronoun",
+                    })
                 }
-                (Some((_, r, _)), _) => Some(Resolved { actor: r.actor.clone(), method: "pronoun" }),
-                (None, Some((_, index))) => Some(Resolved { actor: self.study_actor(*index), method: "pronoun" }),
+                (Some((_, r, _)), _) => Some(Resolved {
+                    actor: r.actor.clone(),
+                    method: "pronoun",
+                }),
+                (None, Some((_, index))) => Some(Resolved {
+                    actor: self.study_actor(*index),
+                    method: "pronoun",
+                }),
                 (None, None) => None,
             };
         }
@@ -160,31 +239,61 @@ impl ActorResolver {
                 let known = r.actor.name.to_lowercase();
                 known != name_lower && known.ends_with(&format!(" {name_lower}"))
             }) {
-                return Some(Resolved { actor: r.actor.clone(), method: "name" });
+                return Some(Resolved {
+                    actor: r.actor.clone(),
+                    method: "name",
+                });
             }
             return Some(Resolved {
-                actor: Actor { id: slug(&name), name, kind: ActorKind::Unknown, affiliation: None, in_study: false },
+                actor: Actor {
+                    id: slug(&name),
+                    name,
+                    kind: ActorKind::Unknown,
+                    affiliation: None,
+                    in_study: false,
+                },
                 method: "name",
             });
         }
         // A description ("the president", "the spokesman"): an earlier speaker whose
         // mention shared its head noun.
         let head = words.last().copied().unwrap_or_default();
-        if !head.is_empty() && words.first().is_some_and(|w| matches!(*w, "the" | "this" | "that")) {
+        if !head.is_empty()
+            && words
+                .first()
+                .is_some_and(|w| matches!(*w, "the" | "this" | "that"))
+        {
             if let Some((_, r, _)) = history.iter().rev().find(|(_, _, text)| {
                 normalise(text).split_whitespace().any(|w| w == head) && normalise(text) != lower
             }) {
-                return Some(Resolved { actor: r.actor.clone(), method: "title" });
+                return Some(Resolved {
+                    actor: r.actor.clone(),
+                    method: "title",
+                });
             }
         }
-        let description: Vec<&str> =
-            words.iter().copied().filter(|w| !matches!(*w, "the" | "a" | "an" | "some" | "several" | "many" | "two" | "three")).collect();
+        let description: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| {
+                !matches!(
+                    *w,
+                    "the" | "a" | "an" | "some" | "several" | "many" | "two" | "three"
+                )
+            })
+            .collect();
         if description.is_empty() {
             return None;
         }
         let name = description.join(" ");
         Some(Resolved {
-            actor: Actor { id: slug(&name), name, kind: ActorKind::Unknown, affiliation: None, in_study: false },
+            actor: Actor {
+                id: slug(&name),
+                name,
+                kind: ActorKind::Unknown,
+                affiliation: None,
+                in_study: false,
+            },
             method: "description",
         })
     }
@@ -202,8 +311,14 @@ impl ActorResolver {
         for (alias, index) in &self.aliases {
             for (start, _) in lower.match_indices(alias.as_str()) {
                 let end = start + alias.len();
-                let bounded = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let bounded = lower[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                    && lower[end..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric());
                 if bounded && doc.quote_at(start).is_none() {
                     found.push((start, *index));
                 }
@@ -215,7 +330,10 @@ impl ActorResolver {
 }
 
 fn is_reference_pronoun(word: &str) -> bool {
-    matches!(word, "he" | "she" | "they" | "it" | "we" | "i" | "him" | "her")
+    matches!(
+        word,
+        "he" | "she" | "they" | "it" | "we" | "i" | "him" | "her"
+    )
 }
 
 /// Lower case, curly apostrophes straightened, possessive `'s` and spaces folded.
@@ -236,10 +354,15 @@ fn proper_name(mention: &str) -> Option<String> {
     while start > 0 && (starts_upper(words[start - 1]) || is_name_particle(words[start - 1])) {
         start -= 1;
     }
-    while start < end && (TITLES.contains(&words[start].to_lowercase().as_str()) || is_name_particle(words[start])) {
+    while start < end
+        && (TITLES.contains(&words[start].to_lowercase().as_str())
+            || is_name_particle(words[start]))
+    {
         start += 1;
     }
-    if start >= end || end < words.len() && !words[end..].iter().all(|w| w.ends_with('.') || *w == "Jr") {
+    if start >= end
+        || end < words.len() && !words[end..].iter().all(|w| w.ends_with('.') || *w == "Jr")
+    {
         // A name followed by lower-case words ("Trump supporters") is a description.
         if start < end && end < words.len() {
             return None;
@@ -247,7 +370,10 @@ fn proper_name(mention: &str) -> Option<String> {
     }
     (start < end).then(|| {
         let name = words[start..end].join(" ");
-        name.trim_end_matches("’s").trim_end_matches("'s").trim_end_matches(',').to_string()
+        name.trim_end_matches("’s")
+            .trim_end_matches("'s")
+            .trim_end_matches(',')
+            .to_string()
     })
 }
 
@@ -256,15 +382,25 @@ fn starts_upper(word: &str) -> bool {
 }
 
 fn is_name_particle(word: &str) -> bool {
-    matches!(word, "de" | "van" | "von" | "der" | "da" | "di" | "la" | "le" | "bin" | "al")
+    matches!(
+        word,
+        "de" | "van" | "von" | "der" | "da" | "di" | "la" | "le" | "bin" | "al"
+    )
 }
 
 /// A normalised id: lower-case ASCII words joined by `_`.
 pub fn slug(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = name.nfkd().filter(|c| c.is_ascii()).collect::<String>().to_lowercase();
+    let folded: String = name
+        .nfkd()
+        .filter(|c| c.is_ascii())
+        .collect::<String>()
+        .to_lowercase();
     let mut id = String::new();
-    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !id.is_empty() {
             id.push('_');
         }
@@ -280,9 +416,14 @@ pub fn slug(name: &str) -> String {
 /// (`trump` into `donald_trump`), when exactly one such full name was seen.
 pub fn surname_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
     let mut merges = HashMap::new();
-    for (id, actor) in actors.iter().filter(|(_, a)| !a.in_study && !a.name.contains(' ')) {
+    for (id, actor) in actors
+        .iter()
+        .filter(|(_, a)| !a.in_study && !a.name.contains(' '))
+    {
         let suffix = format!(" {}", actor.name.to_lowercase());
-        let mut fulls = actors.values().filter(|a| !a.in_study && a.name.to_lowercase().ends_with(&suffix));
+        let mut fulls = actors
+            .values()
+            .filter(|a| !a.in_study && a.name.to_lowercase().ends_with(&suffix));
         if let (Some(full), None) = (fulls.next(), fulls.next()) {
             merges.insert(id.clone(), full.id.clone());
         }
@@ -333,7 +474,14 @@ mod tests {
         attributions
             .iter()
             .zip(resolved)
-            .map(|(a, r)| (a.speaker.map(|s| s.slice(text).to_string()).unwrap_or_default(), r.map(|r| r.actor.id)))
+            .map(|(a, r)| {
+                (
+                    a.speaker
+                        .map(|s| s.slice(text).to_string())
+                        .unwrap_or_default(),
+                    r.map(|r| r.actor.id),
+                )
+            })
             .collect()
     }
 
@@ -341,7 +489,10 @@ mod tests {
     fn rightmost_longest_alias_wins() {
         let resolver = ActorResolver::new(&study());
         assert_eq!(resolver.match_alias("Putin aide Yuri Ushakov"), Some(2));
-        assert_eq!(resolver.match_alias("Ukrainian president Volodymyr Zelensky"), Some(0));
+        assert_eq!(
+            resolver.match_alias("Ukrainian president Volodymyr Zelensky"),
+            Some(0)
+        );
         assert_eq!(resolver.match_alias("the Kremlin"), Some(3));
         assert_eq!(resolver.match_alias("Putinesque"), None);
     }
@@ -353,7 +504,15 @@ mod tests {
             &study(),
         );
         let ids: Vec<Option<&str>> = found.iter().map(|(_, id)| id.as_deref()).collect();
-        assert_eq!(ids, vec![Some("zelensky"), Some("zelensky"), Some("kremlin"), Some("kremlin")]);
+        assert_eq!(
+            ids,
+            vec![
+                Some("zelensky"),
+                Some("zelensky"),
+                Some("kremlin"),
+                Some("kremlin")
+            ]
+        );
     }
 
     #[test]
@@ -363,7 +522,10 @@ mod tests {
             &Study::default(),
         );
         let ids: Vec<Option<&str>> = found.iter().map(|(_, id)| id.as_deref()).collect();
-        assert_eq!(ids, vec![Some("ted_cruz"), Some("ted_cruz"), Some("officials")]);
+        assert_eq!(
+            ids,
+            vec![Some("ted_cruz"), Some("ted_cruz"), Some("officials")]
+        );
     }
 
     #[test]
@@ -384,7 +546,10 @@ mod tests {
 
     #[test]
     fn proper_names_drop_titles_and_possessives() {
-        assert_eq!(proper_name("Republican nominee Donald Trump").as_deref(), Some("Donald Trump"));
+        assert_eq!(
+            proper_name("Republican nominee Donald Trump").as_deref(),
+            Some("Donald Trump")
+        );
         assert_eq!(proper_name("Sen. Ted Cruz").as_deref(), Some("Ted Cruz"));
         assert_eq!(proper_name("the spokesman"), None);
         assert_eq!(proper_name("Trump supporters"), None);

@@ -85,9 +85,18 @@ pub enum StudyError {
 
 impl Study {
     pub fn load(path: &Path) -> Result<Study, StudyError> {
-        let raw = std::fs::read_to_string(path).map_err(|source| StudyError::Io { path: path.to_path_buf(), source })?;
-        let study: Study = toml::from_str(&raw).map_err(|source| StudyError::Parse { path: path.to_path_buf(), source })?;
-        study.validate().map_err(|problem| StudyError::Invalid { path: path.to_path_buf(), problem })?;
+        let raw = std::fs::read_to_string(path).map_err(|source| StudyError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let study: Study = toml::from_str(&raw).map_err(|source| StudyError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        study.validate().map_err(|problem| StudyError::Invalid {
+            path: path.to_path_buf(),
+            problem,
+        })?;
         Ok(study)
     }
 
@@ -97,22 +106,28 @@ impl Study {
         let mut merged = Study::default();
         for path in paths {
             let study = Study::load(path)?;
-            let conflict = |what: &str, id: &str| StudyError::Invalid {
+            let conflict = |what: &str, id: &str| {
+                StudyError::Invalid {
                 path: path.clone(),
                 problem: format!("{what} {id:?} is defined differently in an earlier study file: keep one definition"),
+            }
             };
             merged.name = merged.name.or(study.name);
             merged.description = merged.description.or(study.description);
             for actor in study.actors {
                 match merged.actors.iter().find(|a| a.id == actor.id) {
-                    Some(existing) if *existing != actor => return Err(conflict("actor", &actor.id)),
+                    Some(existing) if *existing != actor => {
+                        return Err(conflict("actor", &actor.id))
+                    }
                     Some(_) => {}
                     None => merged.actors.push(actor),
                 }
             }
             for target in study.targets {
                 match merged.targets.iter().find(|t| t.id == target.id) {
-                    Some(existing) if *existing != target => return Err(conflict("target", &target.id)),
+                    Some(existing) if *existing != target => {
+                        return Err(conflict("target", &target.id))
+                    }
                     Some(_) => {}
                     None => merged.targets.push(target),
                 }
@@ -127,7 +142,10 @@ impl Study {
         for actor in &self.actors {
             check_id(&actor.id, "actor")?;
             if !seen.insert(actor.id.as_str()) {
-                return Err(format!("actor id {:?} is used twice: give each actor its own id", actor.id));
+                return Err(format!(
+                    "actor id {:?} is used twice: give each actor its own id",
+                    actor.id
+                ));
             }
             if actor.name.trim().is_empty() {
                 return Err(format!("actor {:?} has an empty name", actor.id));
@@ -143,7 +161,10 @@ impl Study {
                 return Err(format!("target {:?} has an empty description", target.id));
             }
             if let Some(bad) = target.hypotheses.iter().find(|h| !h.contains("{}")) {
-                return Err(format!("target {:?}: hypothesis {bad:?} needs a {{}} where the description goes", target.id));
+                return Err(format!(
+                    "target {:?}: hypothesis {bad:?} needs a {{}} where the description goes",
+                    target.id
+                ));
             }
         }
         Ok(())
@@ -151,11 +172,16 @@ impl Study {
 }
 
 fn check_id(id: &str, what: &str) -> Result<(), String> {
-    let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    let ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if ok {
         Ok(())
     } else {
-        Err(format!("{what} id {id:?} must be lower-case letters, digits, '_' or '-'"))
+        Err(format!(
+            "{what} id {id:?} must be lower-case letters, digits, '_' or '-'"
+        ))
     }
 }
 
@@ -189,15 +215,29 @@ mod tests {
     fn rejects_duplicates_bad_ids_and_typos() {
         let dup = Study {
             actors: vec![
-                ActorSpec { id: "a".into(), name: "A".into(), aliases: vec![], kind: ActorKind::Person, affiliation: None },
-                ActorSpec { id: "a".into(), name: "B".into(), aliases: vec![], kind: ActorKind::Person, affiliation: None },
+                ActorSpec {
+                    id: "a".into(),
+                    name: "A".into(),
+                    aliases: vec![],
+                    kind: ActorKind::Person,
+                    affiliation: None,
+                },
+                ActorSpec {
+                    id: "a".into(),
+                    name: "B".into(),
+                    aliases: vec![],
+                    kind: ActorKind::Person,
+                    affiliation: None,
+                },
             ],
             ..Default::default()
         };
         assert!(dup.validate().unwrap_err().contains("used twice"));
         let bad: Study = toml::from_str("[[actors]]\nid = \"Bad Id\"\nname = \"x\"\n").unwrap();
         assert!(bad.validate().unwrap_err().contains("lower-case"));
-        assert!(toml::from_str::<Study>("[[actors]]\nid = \"a\"\nname = \"x\"\nalias = []\n").is_err());
+        assert!(
+            toml::from_str::<Study>("[[actors]]\nid = \"a\"\nname = \"x\"\nalias = []\n").is_err()
+        );
     }
 
     #[test]
@@ -207,13 +247,24 @@ mod tests {
         let b = dir.path().join("b.toml");
         let c = dir.path().join("c.toml");
         let target = "[[targets]]\nid = \"ceasefire\"\ndescription = \"a ceasefire\"\n";
-        std::fs::write(&a, format!("[[actors]]\nid = \"x\"\nname = \"X\"\n{target}")).unwrap();
-        std::fs::write(&b, format!("[[actors]]\nid = \"y\"\nname = \"Y\"\n{target}")).unwrap();
+        std::fs::write(
+            &a,
+            format!("[[actors]]\nid = \"x\"\nname = \"X\"\n{target}"),
+        )
+        .unwrap();
+        std::fs::write(
+            &b,
+            format!("[[actors]]\nid = \"y\"\nname = \"Y\"\n{target}"),
+        )
+        .unwrap();
         std::fs::write(&c, "[[actors]]\nid = \"x\"\nname = \"Other X\"\n").unwrap();
         let merged = Study::load_all(&[a.clone(), b]).unwrap();
         assert_eq!((merged.actors.len(), merged.targets.len()), (2, 1));
         let err = Study::load_all(&[a, c]).unwrap_err().to_string();
-        assert!(err.contains("c.toml") && err.contains("defined differently"), "{err}");
+        assert!(
+            err.contains("c.toml") && err.contains("defined differently"),
+            "{err}"
+        );
     }
 
     #[test]

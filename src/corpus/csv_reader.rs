@@ -4,7 +4,9 @@
 use std::fs::File;
 use std::path::Path;
 
-use super::{build_article, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped};
+use super::{
+    build_article, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped,
+};
 
 pub struct CsvReader;
 
@@ -23,17 +25,34 @@ impl CorpusReader for CsvReader {
         path: &'a Path,
         limits: ReadLimits,
     ) -> Result<Box<dyn Iterator<Item = Record> + 'a>, CorpusError> {
-        let file = File::open(path).map_err(|source| CorpusError::Io { path: path.to_path_buf(), source })?;
+        let file = File::open(path).map_err(|source| CorpusError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
         let headers = reader
             .byte_headers()
-            .map_err(|e| CorpusError::Malformed { path: path.to_path_buf(), format: "CSV", detail: e.to_string() })?
+            .map_err(|e| CorpusError::Malformed {
+                path: path.to_path_buf(),
+                format: "CSV",
+                detail: e.to_string(),
+            })?
             .clone();
-        let names: Vec<String> =
-            headers.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_lowercase()
+            })
+            .collect();
         let find = |name: &str| names.iter().position(|n| n == name);
         let Some(text) = find("text") else {
-            return Err(CorpusError::MissingTextColumn { path: path.to_path_buf(), found: names.join(", ") });
+            return Err(CorpusError::MissingTextColumn {
+                path: path.to_path_buf(),
+                found: names.join(", "),
+            });
         };
         let columns = Columns {
             id: find("id"),
@@ -68,7 +87,9 @@ impl CorpusReader for CsvReader {
                 (columns.url, &mut fields.url),
             ];
             for (index, slot) in targets {
-                let Some(raw) = index.and_then(|i| row.get(i)) else { continue };
+                let Some(raw) = index.and_then(|i| row.get(i)) else {
+                    continue;
+                };
                 match std::str::from_utf8(raw) {
                     Ok(value) => *slot = Some(value.to_string()),
                     Err(e) => {
@@ -96,7 +117,10 @@ mod tests {
     fn write(content: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wiki.csv");
-        std::fs::File::create(&path).unwrap().write_all(content).unwrap();
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(content)
+            .unwrap();
         (dir, path)
     }
 
@@ -105,7 +129,10 @@ mod tests {
         let (_dir, path) = write(
             b"url,date,title,text\nhttps://w/1,2019-01-02,T1,\"First line.\nSecond \"\"quoted\"\" line.\"\nhttps://w/2,2019-01-03,T2,Other.\n",
         );
-        let records: Vec<Record> = CsvReader.read(&path, ReadLimits::default()).unwrap().collect();
+        let records: Vec<Record> = CsvReader
+            .read(&path, ReadLimits::default())
+            .unwrap()
+            .collect();
         let a = records[0].as_ref().unwrap();
         assert_eq!(a.text, "First line.\nSecond \"quoted\" line.");
         assert_eq!(a.title.as_deref(), Some("T1"));
@@ -119,19 +146,33 @@ mod tests {
         let (_dir, path) = write(b"id,body\n1,hello\n");
         let err = CsvReader.read(&path, ReadLimits::default()).err().unwrap();
         let message = err.to_string();
-        assert!(message.contains("no column named 'text'") && message.contains("id, body"), "{message}");
+        assert!(
+            message.contains("no column named 'text'") && message.contains("id, body"),
+            "{message}"
+        );
     }
 
     #[test]
     fn rows_with_wrong_field_counts_or_bad_bytes_are_skipped() {
         let (_dir, path) = write(b"id,text\n1,good\n2,too,many\n3,caf\xe9\n4,also good\n");
-        let records: Vec<Record> = CsvReader.read(&path, ReadLimits::default()).unwrap().collect();
-        let good: Vec<&str> = records.iter().filter_map(|r| r.as_ref().ok()).map(|a| a.id.as_str()).collect();
+        let records: Vec<Record> = CsvReader
+            .read(&path, ReadLimits::default())
+            .unwrap()
+            .collect();
+        let good: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|a| a.id.as_str())
+            .collect();
         assert_eq!(good, vec!["1", "4"]);
         let skipped: Vec<&Skipped> = records.iter().filter_map(|r| r.as_ref().err()).collect();
         assert_eq!(skipped.len(), 2);
         assert_eq!(skipped[0].line, Some(3));
-        assert!(skipped[0].reason.contains("bad CSV row"), "{}", skipped[0].reason);
+        assert!(
+            skipped[0].reason.contains("bad CSV row"),
+            "{}",
+            skipped[0].reason
+        );
         assert_eq!(skipped[1].line, Some(4));
         assert!(skipped[1].reason.contains("invalid UTF-8"));
     }

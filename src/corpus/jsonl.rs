@@ -7,7 +7,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{build_article, too_large, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped};
+use super::{
+    build_article, too_large, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits,
+    Record, Skipped,
+};
 
 pub struct JsonlReader;
 
@@ -17,7 +20,10 @@ impl CorpusReader for JsonlReader {
         path: &'a Path,
         limits: ReadLimits,
     ) -> Result<Box<dyn Iterator<Item = Record> + 'a>, CorpusError> {
-        let file = File::open(path).map_err(|source| CorpusError::Io { path: path.to_path_buf(), source })?;
+        let file = File::open(path).map_err(|source| CorpusError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Ok(Box::new(JsonlRecords {
             reader: BufReader::with_capacity(1 << 16, file),
             path,
@@ -38,26 +44,47 @@ struct JsonlRecords<'a> {
 
 impl JsonlRecords<'_> {
     fn skipped(&self, article_id: Option<String>, reason: String) -> Skipped {
-        Skipped { file: self.path.display().to_string(), line: Some(self.line), article_id, reason }
+        Skipped {
+            file: self.path.display().to_string(),
+            line: Some(self.line),
+            article_id,
+            reason,
+        }
     }
 
     fn parse_line(&self, bytes: &[u8]) -> Record {
         // A line far over the limit is refused before parsing it.
-        if bytes.len() as u64 > self.limits.max_article_bytes.saturating_mul(2).saturating_add(1 << 20) {
+        if bytes.len() as u64
+            > self
+                .limits
+                .max_article_bytes
+                .saturating_mul(2)
+                .saturating_add(1 << 20)
+        {
             return Err(self.skipped(None, too_large(bytes.len() as u64, self.limits)));
         }
         let line = std::str::from_utf8(bytes).map_err(|e| self.skipped(None, utf8_problem(&e)))?;
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| self.skipped(None, format!("malformed JSON ({e}): each line must be one JSON object")))?;
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            self.skipped(
+                None,
+                format!("malformed JSON ({e}): each line must be one JSON object"),
+            )
+        })?;
         let Value::Object(map) = value else {
-            return Err(self.skipped(None, "not a JSON object: each line must be {\"id\": …, \"text\": …}".into()));
+            return Err(self.skipped(
+                None,
+                "not a JSON object: each line must be {\"id\": …, \"text\": …}".into(),
+            ));
         };
         let id = map.get("id").and_then(scalar_string);
         let text = match map.get("text") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                return Err(self.skipped(id, format!("'text' must be a string, found {}", kind(other))));
+                return Err(self.skipped(
+                    id,
+                    format!("'text' must be a string, found {}", kind(other)),
+                ));
             }
         };
         let field = |name: &str| map.get(name).and_then(scalar_string);
@@ -69,7 +96,13 @@ impl JsonlRecords<'_> {
             source: field("source"),
             url: field("url"),
         };
-        build_article(fields, self.path, Some(self.line), bytes.len() as u64, self.limits)
+        build_article(
+            fields,
+            self.path,
+            Some(self.line),
+            bytes.len() as u64,
+            self.limits,
+        )
     }
 }
 
@@ -96,7 +129,9 @@ impl Iterator for JsonlRecords<'_> {
                 Err(e) => {
                     self.failed = true;
                     self.line += 1;
-                    return Some(Err(self.skipped(None, format!("read error, rest of file skipped: {e}"))));
+                    return Some(Err(
+                        self.skipped(None, format!("read error, rest of file skipped: {e}"))
+                    ));
                 }
             }
         }
@@ -131,7 +166,10 @@ mod tests {
     fn read_all(content: &[u8], limits: ReadLimits) -> Vec<Record> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
-        std::fs::File::create(&path).unwrap().write_all(content).unwrap();
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(content)
+            .unwrap();
         JsonlReader.read(&path, limits).unwrap().collect()
     }
 
@@ -143,7 +181,10 @@ mod tests {
         );
         assert_eq!(records.len(), 2);
         let a = records[0].as_ref().unwrap();
-        assert_eq!((a.id.as_str(), a.source.as_deref(), a.origin_line), ("a1", Some("AP"), Some(1)));
+        assert_eq!(
+            (a.id.as_str(), a.source.as_deref(), a.origin_line),
+            ("a1", Some("AP"), Some(1))
+        );
         assert_eq!(a.date.unwrap().to_string(), "2025-08-07");
         let b = records[1].as_ref().unwrap();
         assert_eq!((b.id.as_str(), b.origin_line), ("7", Some(3)));
@@ -159,11 +200,16 @@ mod tests {
         content.extend_from_slice(b"{\"id\": \"none\"}\n");
         content.extend_from_slice(b"{\"id\": \"num\", \"text\": 5}\n");
         content.extend_from_slice(b"[1, 2]\n");
-        content.extend_from_slice(b"{\"id\": \"baddate\", \"text\": \"x\", \"date\": \"yesterday\"}\n");
+        content.extend_from_slice(
+            b"{\"id\": \"baddate\", \"text\": \"x\", \"date\": \"yesterday\"}\n",
+        );
         content.extend_from_slice(b"{\"id\": \"last\", \"text\": \"Still read.\"}\n");
         let records = read_all(&content, ReadLimits::default());
-        let skipped: Vec<(u64, String)> =
-            records.iter().filter_map(|r| r.as_ref().err()).map(|s| (s.line.unwrap(), s.reason.clone())).collect();
+        let skipped: Vec<(u64, String)> = records
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|s| (s.line.unwrap(), s.reason.clone()))
+            .collect();
         let lines: Vec<u64> = skipped.iter().map(|s| s.0).collect();
         assert_eq!(lines, vec![2, 3, 4, 5, 6, 7, 8]);
         assert!(skipped[0].1.contains("malformed JSON"));
@@ -173,16 +219,31 @@ mod tests {
         assert!(skipped[4].1.contains("must be a string"));
         assert!(skipped[5].1.contains("not a JSON object"));
         assert!(skipped[6].1.contains("not a date"));
-        let good: Vec<&str> = records.iter().filter_map(|r| r.as_ref().ok()).map(|a| a.id.as_str()).collect();
+        let good: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|a| a.id.as_str())
+            .collect();
         assert_eq!(good, vec!["ok", "last"]);
     }
 
     #[test]
     fn oversized_article_is_skipped_and_reading_goes_on() {
         let big = "x".repeat(5000);
-        let content = format!("{{\"id\": \"big\", \"text\": \"{big}\"}}\n{{\"id\": \"small\", \"text\": \"ok\"}}\n");
-        let records = read_all(content.as_bytes(), ReadLimits { max_article_bytes: 1000 });
-        assert!(records[0].as_ref().unwrap_err().reason.contains("over the limit"));
+        let content = format!(
+            "{{\"id\": \"big\", \"text\": \"{big}\"}}\n{{\"id\": \"small\", \"text\": \"ok\"}}\n"
+        );
+        let records = read_all(
+            content.as_bytes(),
+            ReadLimits {
+                max_article_bytes: 1000,
+            },
+        );
+        assert!(records[0]
+            .as_ref()
+            .unwrap_err()
+            .reason
+            .contains("over the limit"));
         assert_eq!(records[1].as_ref().unwrap().id, "small");
     }
 }

@@ -72,7 +72,9 @@ pub struct ReadLimits {
 
 impl Default for ReadLimits {
     fn default() -> Self {
-        ReadLimits { max_article_bytes: 10 * 1024 * 1024 }
+        ReadLimits {
+            max_article_bytes: 10 * 1024 * 1024,
+        }
     }
 }
 
@@ -102,7 +104,10 @@ impl InputFormat {
         if path.is_dir() {
             return Ok(InputFormat::Txt);
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
             Ok(InputFormat::Jsonl)
         } else if name.ends_with(".csv") {
@@ -112,7 +117,9 @@ impl InputFormat {
         } else if name.ends_with(".txt") {
             Ok(InputFormat::Txt)
         } else {
-            Err(CorpusError::UnknownFormat { path: path.to_path_buf() })
+            Err(CorpusError::UnknownFormat {
+                path: path.to_path_buf(),
+            })
         }
     }
 
@@ -143,7 +150,9 @@ pub enum CorpusError {
         #[source]
         source: glob::PatternError,
     },
-    #[error("{path}: unknown input format; use .jsonl, .csv, .parquet, .txt or a folder of .txt files")]
+    #[error(
+        "{path}: unknown input format; use .jsonl, .csv, .parquet, .txt or a folder of .txt files"
+    )]
     UnknownFormat { path: PathBuf },
     #[error("{path}: cannot read: {source}")]
     Io {
@@ -154,7 +163,11 @@ pub enum CorpusError {
     #[error("{path}: no column named 'text' (columns: {found}); the article text must be in a column named 'text'")]
     MissingTextColumn { path: PathBuf, found: String },
     #[error("{path}: not a readable {format} file: {detail}")]
-    Malformed { path: PathBuf, format: &'static str, detail: String },
+    Malformed {
+        path: PathBuf,
+        format: &'static str,
+        detail: String,
+    },
 }
 
 /// Expands the `--input` arguments (paths or globs) into inputs with formats, in the
@@ -177,7 +190,9 @@ pub fn resolve_inputs(patterns: &[String]) -> Result<Vec<InputSpec>, CorpusError
             Vec::new()
         };
         if paths.is_empty() {
-            return Err(CorpusError::NoMatch { pattern: pattern.clone() });
+            return Err(CorpusError::NoMatch {
+                pattern: pattern.clone(),
+            });
         }
         for path in paths {
             let format = InputFormat::for_path(&path)?;
@@ -215,9 +230,15 @@ pub(crate) fn build_article(
         article_id: id,
         reason,
     };
-    let id = fields.id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let id = fields
+        .id
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     let Some(text) = fields.text else {
-        return Err(skip(id, "no text: the 'text' field is missing or null".into()));
+        return Err(skip(
+            id,
+            "no text: the 'text' field is missing or null".into(),
+        ));
     };
     if text.trim().is_empty() {
         return Err(skip(id, "empty text".into()));
@@ -231,12 +252,12 @@ pub(crate) fn build_article(
         None => None,
         Some(raw) => match parse_date(&raw) {
             Some(date) => Some(date),
-            None => {
-                return Err(skip(
-                    Some(id),
-                    format!("date {raw:?} is not a date: write it as YYYY-MM-DD (or an RFC 3339 timestamp)"),
-                ))
-            }
+            None => return Err(skip(
+                Some(id),
+                format!(
+                    "date {raw:?} is not a date: write it as YYYY-MM-DD (or an RFC 3339 timestamp)"
+                ),
+            )),
         },
     };
     Ok(Article {
@@ -273,7 +294,10 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
 }
 
 fn derive_id(file: &Path, key: &str) -> String {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let digest = Sha256::digest(key.as_bytes());
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("{stem}-{hex}")
@@ -281,7 +305,10 @@ fn derive_id(file: &Path, key: &str) -> String {
 
 /// Describes invalid UTF-8 for a message: where it starts.
 pub(crate) fn utf8_problem(err: &std::str::Utf8Error) -> String {
-    format!("invalid UTF-8 at byte {}: save the file as UTF-8", err.valid_up_to())
+    format!(
+        "invalid UTF-8 at byte {}: save the file as UTF-8",
+        err.valid_up_to()
+    )
 }
 
 #[cfg(test)]
@@ -290,10 +317,22 @@ mod tests {
 
     #[test]
     fn formats_follow_file_names() {
-        assert_eq!(InputFormat::for_path(Path::new("a/news.jsonl")).unwrap(), InputFormat::Jsonl);
-        assert_eq!(InputFormat::for_path(Path::new("news.CSV")).unwrap(), InputFormat::Csv);
-        assert_eq!(InputFormat::for_path(Path::new("n.parquet")).unwrap(), InputFormat::Parquet);
-        assert_eq!(InputFormat::for_path(Path::new("n.txt")).unwrap(), InputFormat::Txt);
+        assert_eq!(
+            InputFormat::for_path(Path::new("a/news.jsonl")).unwrap(),
+            InputFormat::Jsonl
+        );
+        assert_eq!(
+            InputFormat::for_path(Path::new("news.CSV")).unwrap(),
+            InputFormat::Csv
+        );
+        assert_eq!(
+            InputFormat::for_path(Path::new("n.parquet")).unwrap(),
+            InputFormat::Parquet
+        );
+        assert_eq!(
+            InputFormat::for_path(Path::new("n.txt")).unwrap(),
+            InputFormat::Txt
+        );
         assert!(matches!(
             InputFormat::for_path(Path::new("n.docx")),
             Err(CorpusError::UnknownFormat { .. })
@@ -302,8 +341,14 @@ mod tests {
 
     #[test]
     fn dates_with_and_without_time() {
-        assert_eq!(parse_date("2025-08-07"), NaiveDate::from_ymd_opt(2025, 8, 7));
-        assert_eq!(parse_date("2025-08-07T10:00:00Z"), NaiveDate::from_ymd_opt(2025, 8, 7));
+        assert_eq!(
+            parse_date("2025-08-07"),
+            NaiveDate::from_ymd_opt(2025, 8, 7)
+        );
+        assert_eq!(
+            parse_date("2025-08-07T10:00:00Z"),
+            NaiveDate::from_ymd_opt(2025, 8, 7)
+        );
         assert_eq!(parse_date("07/08/2025"), None);
         assert_eq!(parse_date("2025-13-01"), None);
     }
@@ -318,10 +363,19 @@ mod tests {
 
     #[test]
     fn build_article_rejects_empty_and_oversized_text() {
-        let limits = ReadLimits { max_article_bytes: 10 };
-        let fields = |text: &str| RawFields { id: Some("a".into()), text: Some(text.into()), ..Default::default() };
+        let limits = ReadLimits {
+            max_article_bytes: 10,
+        };
+        let fields = |text: &str| RawFields {
+            id: Some("a".into()),
+            text: Some(text.into()),
+            ..Default::default()
+        };
         let file = Path::new("f.jsonl");
-        assert!(build_article(fields("  "), file, Some(3), 0, limits).unwrap_err().reason.contains("empty"));
+        assert!(build_article(fields("  "), file, Some(3), 0, limits)
+            .unwrap_err()
+            .reason
+            .contains("empty"));
         let err = build_article(fields("01234567890"), file, Some(4), 0, limits).unwrap_err();
         assert!(err.reason.contains("over the limit"), "{err}");
         assert_eq!(err.line, Some(4));

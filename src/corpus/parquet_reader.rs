@@ -17,10 +17,23 @@ impl CorpusReader for ParquetCorpusReader {
         path: &'a Path,
         limits: ReadLimits,
     ) -> Result<Box<dyn Iterator<Item = Record> + 'a>, CorpusError> {
-        let malformed = |detail: String| CorpusError::Malformed { path: path.to_path_buf(), format: "Parquet", detail };
-        let file = File::open(path).map_err(|source| CorpusError::Io { path: path.to_path_buf(), source })?;
-        let frame = ParquetReader::new(file).finish().map_err(|e| malformed(e.to_string()))?;
-        let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+        let malformed = |detail: String| CorpusError::Malformed {
+            path: path.to_path_buf(),
+            format: "Parquet",
+            detail,
+        };
+        let file = File::open(path).map_err(|source| CorpusError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let frame = ParquetReader::new(file)
+            .finish()
+            .map_err(|e| malformed(e.to_string()))?;
+        let names: Vec<String> = frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         let string_column = |name: &str| -> Result<Option<StringChunked>, CorpusError> {
             let Some(position) = names.iter().position(|n| n.eq_ignore_ascii_case(name)) else {
                 return Ok(None);
@@ -33,7 +46,10 @@ impl CorpusReader for ParquetCorpusReader {
             Ok(Some(strings))
         };
         let Some(text) = string_column("text")? else {
-            return Err(CorpusError::MissingTextColumn { path: path.to_path_buf(), found: names.join(", ") });
+            return Err(CorpusError::MissingTextColumn {
+                path: path.to_path_buf(),
+                found: names.join(", "),
+            });
         };
         let id = string_column("id")?;
         let date = string_column("date")?;
@@ -42,7 +58,9 @@ impl CorpusReader for ParquetCorpusReader {
         let url = string_column("url")?;
         let rows = frame.height();
         let records = (0..rows).map(move |row| {
-            let get = |column: &Option<StringChunked>| column.as_ref().and_then(|c| c.get(row)).map(str::to_string);
+            let get = |column: &Option<StringChunked>| {
+                column.as_ref().and_then(|c| c.get(row)).map(str::to_string)
+            };
             let fields = RawFields {
                 id: get(&id),
                 text: text.get(row).map(str::to_string),
@@ -72,11 +90,22 @@ mod tests {
             "date" => [Some("2025-08-07"), None, None],
         )
         .unwrap();
-        ParquetWriter::new(File::create(&path).unwrap()).finish(&mut frame).unwrap();
-        let records: Vec<Record> = ParquetCorpusReader.read(&path, ReadLimits::default()).unwrap().collect();
-        assert_eq!(records[0].as_ref().unwrap().date.unwrap().to_string(), "2025-08-07");
+        ParquetWriter::new(File::create(&path).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+        let records: Vec<Record> = ParquetCorpusReader
+            .read(&path, ReadLimits::default())
+            .unwrap()
+            .collect();
+        assert_eq!(
+            records[0].as_ref().unwrap().date.unwrap().to_string(),
+            "2025-08-07"
+        );
         let skipped = records[1].as_ref().unwrap_err();
-        assert_eq!((skipped.line, skipped.article_id.as_deref()), (Some(2), Some("b")));
+        assert_eq!(
+            (skipped.line, skipped.article_id.as_deref()),
+            (Some(2), Some("b"))
+        );
         assert_eq!(records[2].as_ref().unwrap().text, "Three.");
     }
 
@@ -85,9 +114,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.parquet");
         let mut frame = df!("body" => ["x"]).unwrap();
-        ParquetWriter::new(File::create(&path).unwrap()).finish(&mut frame).unwrap();
-        let err = ParquetCorpusReader.read(&path, ReadLimits::default()).err().unwrap();
-        assert!(matches!(err, CorpusError::MissingTextColumn { .. }), "{err}");
+        ParquetWriter::new(File::create(&path).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+        let err = ParquetCorpusReader
+            .read(&path, ReadLimits::default())
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, CorpusError::MissingTextColumn { .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -95,7 +132,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.parquet");
         std::fs::write(&path, b"not parquet at all").unwrap();
-        let err = ParquetCorpusReader.read(&path, ReadLimits::default()).err().unwrap();
+        let err = ParquetCorpusReader
+            .read(&path, ReadLimits::default())
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("c.parquet"), "{err}");
     }
 }

@@ -16,8 +16,14 @@ impl CorpusReader for TxtReader {
         path: &'a Path,
         limits: ReadLimits,
     ) -> Result<Box<dyn Iterator<Item = Record> + 'a>, CorpusError> {
-        let files = if path.is_dir() { txt_files_below(path)? } else { vec![path.to_path_buf()] };
-        Ok(Box::new(files.into_iter().map(move |file| read_file(&file, limits))))
+        let files = if path.is_dir() {
+            txt_files_below(path)?
+        } else {
+            vec![path.to_path_buf()]
+        };
+        Ok(Box::new(
+            files.into_iter().map(move |file| read_file(&file, limits)),
+        ))
     }
 }
 
@@ -25,13 +31,22 @@ fn txt_files_below(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|source| CorpusError::Io { path: folder.clone(), source })?;
+        let entries = std::fs::read_dir(&folder).map_err(|source| CorpusError::Io {
+            path: folder.clone(),
+            source,
+        })?;
         for entry in entries {
-            let entry = entry.map_err(|source| CorpusError::Io { path: folder.clone(), source })?;
+            let entry = entry.map_err(|source| CorpusError::Io {
+                path: folder.clone(),
+                source,
+            })?;
             let path = entry.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+            {
                 files.push(path);
             }
         }
@@ -48,14 +63,19 @@ fn txt_files_below(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
 }
 
 fn read_file(file: &Path, limits: ReadLimits) -> Record {
-    let id = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let id = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let skip = |line: Option<u64>, reason: String| Skipped {
         file: file.display().to_string(),
         line,
         article_id: Some(id.clone()),
         reason,
     };
-    let size = std::fs::metadata(file).map_err(|e| skip(None, format!("cannot read: {e}")))?.len();
+    let size = std::fs::metadata(file)
+        .map_err(|e| skip(None, format!("cannot read: {e}")))?
+        .len();
     if size > limits.max_article_bytes {
         return Err(skip(None, too_large(size, limits)));
     }
@@ -64,8 +84,15 @@ fn read_file(file: &Path, limits: ReadLimits) -> Record {
         Ok(content) => content,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            return Err(skip(Some(line), format!("invalid UTF-8 at byte {valid}: save the file as UTF-8")));
+            let line = e.as_bytes()[..valid]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64
+                + 1;
+            return Err(skip(
+                Some(line),
+                format!("invalid UTF-8 at byte {valid}: save the file as UTF-8"),
+            ));
         }
     };
     let (date, header_bytes) = date_header(&content);
@@ -93,8 +120,12 @@ fn read_file(file: &Path, limits: ReadLimits) -> Record {
 fn date_header(content: &str) -> (Option<chrono::NaiveDate>, usize) {
     let body = content.trim_start();
     let lead = content.len() - body.len();
-    let Some(rest) = body.strip_prefix("date ") else { return (None, 0) };
-    let Some(date) = rest.get(..10).and_then(parse_date) else { return (None, 0) };
+    let Some(rest) = body.strip_prefix("date ") else {
+        return (None, 0);
+    };
+    let Some(date) = rest.get(..10).and_then(parse_date) else {
+        return (None, 0);
+    };
     let after = &rest[10..];
     let separator = if after.starts_with("\r\n") {
         2
@@ -116,7 +147,10 @@ mod tests {
     fn date_header_inline_or_on_its_own_line_is_metadata() {
         let (date, bytes) = date_header(" date 2025-08-07 Ukrainian president");
         assert_eq!(date.unwrap().to_string(), "2025-08-07");
-        assert_eq!(&" date 2025-08-07 Ukrainian president"[bytes..], "Ukrainian president");
+        assert_eq!(
+            &" date 2025-08-07 Ukrainian president"[bytes..],
+            "Ukrainian president"
+        );
         let (_, bytes) = date_header("date 2025-08-07\nText.");
         assert_eq!(&"date 2025-08-07\nText."[bytes..], "Text.");
         assert_eq!(date_header("dated 2025-08-07 x"), (None, 0));
@@ -126,29 +160,52 @@ mod tests {
     #[test]
     fn folder_of_files_with_bad_ones_skipped() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("b.txt"), "date 2025-08-07\nZelensky wrote on X.").unwrap();
+        std::fs::write(
+            dir.path().join("b.txt"),
+            "date 2025-08-07\nZelensky wrote on X.",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("a.txt"), "Whole file, unchanged.\n").unwrap();
         std::fs::write(dir.path().join("c.txt"), b"line one\nbad \xff byte").unwrap();
         std::fs::write(dir.path().join("d.txt"), "   \n").unwrap();
         std::fs::write(dir.path().join("e.txt"), "x".repeat(2000)).unwrap();
         std::fs::write(dir.path().join("notes.md"), "ignored").unwrap();
-        let limits = ReadLimits { max_article_bytes: 1000 };
+        let limits = ReadLimits {
+            max_article_bytes: 1000,
+        };
         let records: Vec<Record> = TxtReader.read(dir.path(), limits).unwrap().collect();
         assert_eq!(records.len(), 5);
         let a = records[0].as_ref().unwrap();
-        assert_eq!((a.id.as_str(), a.text.as_str(), a.text_offset), ("a", "Whole file, unchanged.\n", 0));
+        assert_eq!(
+            (a.id.as_str(), a.text.as_str(), a.text_offset),
+            ("a", "Whole file, unchanged.\n", 0)
+        );
         let b = records[1].as_ref().unwrap();
-        assert_eq!((b.text.as_str(), b.text_offset), ("Zelensky wrote on X.", 16));
+        assert_eq!(
+            (b.text.as_str(), b.text_offset),
+            ("Zelensky wrote on X.", 16)
+        );
         let c = records[2].as_ref().unwrap_err();
         assert_eq!(c.line, Some(2));
         assert!(c.reason.contains("invalid UTF-8"));
         assert!(records[3].as_ref().unwrap_err().reason.contains("empty"));
-        assert!(records[4].as_ref().unwrap_err().reason.contains("over the limit"));
+        assert!(records[4]
+            .as_ref()
+            .unwrap_err()
+            .reason
+            .contains("over the limit"));
     }
 
     #[test]
     fn a_missing_file_is_a_skipped_record_not_a_crash() {
-        let records: Vec<Record> = TxtReader.read(Path::new("/nonexistent/x.txt"), ReadLimits::default()).unwrap().collect();
-        assert!(records[0].as_ref().unwrap_err().reason.contains("cannot read"));
+        let records: Vec<Record> = TxtReader
+            .read(Path::new("/nonexistent/x.txt"), ReadLimits::default())
+            .unwrap()
+            .collect();
+        assert!(records[0]
+            .as_ref()
+            .unwrap_err()
+            .reason
+            .contains("cannot read"));
     }
 }

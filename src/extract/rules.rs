@@ -7,8 +7,8 @@
 //! paragraphs; quotations left without a cue go to the nearest speaker before them.
 
 use super::lexicon::{
-    cue_word, ends_noun_phrase, is_function_word, is_passive_auxiliary, is_pronoun, is_verb_modifier, opens_adjunct,
-    CueClass, CueWord, VerbForm,
+    cue_word, ends_noun_phrase, is_function_word, is_passive_auxiliary, is_pronoun,
+    is_verb_modifier, opens_adjunct, CueClass, CueWord, VerbForm,
 };
 use super::{Attribution, Extractor, StatementKind};
 use crate::text::{tokenize, trim_span, Document, Span, Token};
@@ -27,7 +27,10 @@ pub struct RuleExtractor {
 
 impl Default for RuleExtractor {
     fn default() -> Self {
-        RuleExtractor { min_orphan_quote_words: 4, orphan_reach: 1200 }
+        RuleExtractor {
+            min_orphan_quote_words: 4,
+            orphan_reach: 1200,
+        }
     }
 }
 
@@ -60,8 +63,16 @@ struct SentenceView<'d> {
 impl<'d> SentenceView<'d> {
     fn new(doc: &'d Document<'d>, span: Span) -> Self {
         let tokens = tokenize(doc.text, span);
-        let quoted = tokens.iter().map(|t| doc.quote_at(t.span.start).is_some()).collect();
-        SentenceView { doc, span, tokens, quoted }
+        let quoted = tokens
+            .iter()
+            .map(|t| doc.quote_at(t.span.start).is_some())
+            .collect();
+        SentenceView {
+            doc,
+            span,
+            tokens,
+            quoted,
+        }
     }
 
     fn len(&self) -> usize {
@@ -69,7 +80,10 @@ impl<'d> SentenceView<'d> {
     }
 
     fn word(&self, i: usize) -> Option<&str> {
-        self.tokens.get(i).filter(|t| t.is_word).map(|t| t.lower.as_str())
+        self.tokens
+            .get(i)
+            .filter(|t| t.is_word)
+            .map(|t| t.lower.as_str())
     }
 
     fn is(&self, i: usize, word: &str) -> bool {
@@ -81,7 +95,9 @@ impl<'d> SentenceView<'d> {
     }
 
     fn is_quote_mark(&self, i: usize) -> bool {
-        self.tokens.get(i).is_some_and(|t| !t.is_word && t.lower.chars().all(|c| QUOTE_MARKS.contains(&c)))
+        self.tokens
+            .get(i)
+            .is_some_and(|t| !t.is_word && t.lower.chars().all(|c| QUOTE_MARKS.contains(&c)))
     }
 
     /// Does a quotation open at token `i` (a mark that starts a quote piece)?
@@ -92,12 +108,18 @@ impl<'d> SentenceView<'d> {
     }
 
     fn span_of(&self, from: usize, to_exclusive: usize) -> Option<Span> {
-        (from < to_exclusive && to_exclusive <= self.len())
-            .then(|| Span::new(self.tokens[from].span.start, self.tokens[to_exclusive - 1].span.end))
+        (from < to_exclusive && to_exclusive <= self.len()).then(|| {
+            Span::new(
+                self.tokens[from].span.start,
+                self.tokens[to_exclusive - 1].span.end,
+            )
+        })
     }
 
     fn words_between(&self, from: usize, to_exclusive: usize) -> usize {
-        (from..to_exclusive.min(self.len())).filter(|&i| self.tokens[i].is_word).count()
+        (from..to_exclusive.min(self.len()))
+            .filter(|&i| self.tokens[i].is_word)
+            .count()
     }
 
     /// First token at or after byte `pos`.
@@ -138,8 +160,16 @@ fn find_cues(view: &SentenceView) -> Vec<Cue> {
             continue;
         }
         if token.is("according") && view.is(k + 1, "to") {
-            let clause_start = (k > 0 && view.is_punct(k - 1, ",;—–(")).then(|| view.tokens[k - 1].span.start);
-            cues.push(Cue { first: k, verb: k, last: k + 1, shape: CueShape::AccordingTo, subject_elided: false, clause_start });
+            let clause_start =
+                (k > 0 && view.is_punct(k - 1, ",;—–(")).then(|| view.tokens[k - 1].span.start);
+            cues.push(Cue {
+                first: k,
+                verb: k,
+                last: k + 1,
+                shape: CueShape::AccordingTo,
+                subject_elided: false,
+                clause_start,
+            });
             k += 2;
             continue;
         }
@@ -162,10 +192,36 @@ fn needs_marker(word: &CueWord) -> bool {
         || word.class == CueClass::Evidence
         || matches!(
             word.lemma,
-            "continue" | "agree" | "learn" | "decide" | "know" | "feel" | "understand" | "realize"
-                | "recognize" | "repeat" | "answer" | "respond" | "mention" | "indicate" | "concur"
-                | "conclude" | "recall" | "reveal" | "confirm" | "announce" | "deny" | "expect"
-                | "want" | "intend" | "wonder" | "worry" | "hope" | "plan" | "fear" | "doubt"
+            "continue"
+                | "agree"
+                | "learn"
+                | "decide"
+                | "know"
+                | "feel"
+                | "understand"
+                | "realize"
+                | "recognize"
+                | "repeat"
+                | "answer"
+                | "respond"
+                | "mention"
+                | "indicate"
+                | "concur"
+                | "conclude"
+                | "recall"
+                | "reveal"
+                | "confirm"
+                | "announce"
+                | "deny"
+                | "expect"
+                | "want"
+                | "intend"
+                | "wonder"
+                | "worry"
+                | "hope"
+                | "plan"
+                | "fear"
+                | "doubt"
         )
 }
 
@@ -176,12 +232,16 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     if matches!(prev, Some("to")) && word.form == VerbForm::Base {
         return None;
     }
-    if matches!(prev, Some("the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "our" | "my" | "your"))
-        && word.form != VerbForm::Ing
+    if matches!(
+        prev,
+        Some("the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "our" | "my" | "your")
+    ) && word.form != VerbForm::Ing
     {
         return None;
     }
-    if next.is_some_and(|t| t.is_word && cue_word(&t.lower).is_some_and(|w| w.form != VerbForm::Ing)) {
+    if next
+        .is_some_and(|t| t.is_word && cue_word(&t.lower).is_some_and(|w| w.form != VerbForm::Ing))
+    {
         return None; // "reports said": the first is a noun
     }
     let next_word = view.word(k + 1);
@@ -189,10 +249,25 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
         || view.is_punct(k + 1, ":")
         || view.opens_quote(k + 1).is_some()
         || view.is_punct(k + 1, ",") && view.opens_quote(k + 2).is_some();
-    let at_clause_end = view.is_punct(k + 1, ".!?;") || k + 1 >= view.len()
-        || view.is_punct(k + 1, ",") && view.word(k + 2).is_some_and(|w| cue_word(w).is_some_and(|c| c.form == VerbForm::Ing));
-    let takes_infinitive = matches!(word.lemma, "want" | "plan" | "hope" | "intend" | "expect" | "promise" | "pledge" | "vow" | "decide" | "agree")
-        && next_word == Some("to");
+    let at_clause_end = view.is_punct(k + 1, ".!?;")
+        || k + 1 >= view.len()
+        || view.is_punct(k + 1, ",")
+            && view
+                .word(k + 2)
+                .is_some_and(|w| cue_word(w).is_some_and(|c| c.form == VerbForm::Ing));
+    let takes_infinitive = matches!(
+        word.lemma,
+        "want"
+            | "plan"
+            | "hope"
+            | "intend"
+            | "expect"
+            | "promise"
+            | "pledge"
+            | "vow"
+            | "decide"
+            | "agree"
+    ) && next_word == Some("to");
     match word.class {
         CueClass::Describe => {
             if !describe_pattern(view, k, word) {
@@ -200,7 +275,10 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
             }
         }
         _ if needs_marker(&word) => {
-            if !(marker_follows || takes_infinitive || at_clause_end && word.class == CueClass::Speech) {
+            if !(marker_follows
+                || takes_infinitive
+                || at_clause_end && word.class == CueClass::Speech)
+            {
                 return None;
             }
         }
@@ -208,9 +286,20 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     }
     // Auxiliaries and adverbs before the verb belong to the cue phrase.
     let mut first = k;
-    let modifier = |w: &str| is_verb_modifier(w) || w.len() > 4 && w.ends_with("ly") && !matches!(w, "family" | "italy" | "july" | "rally" | "ally" | "supply" | "assembly")
-        ;
-    while first > 0 && !view.quoted[first - 1] && view.word(first - 1).is_some_and(modifier) && !view.tokens[first - 1].capitalized {
+    let modifier = |w: &str| {
+        is_verb_modifier(w)
+            || w.len() > 4
+                && w.ends_with("ly")
+                && !matches!(
+                    w,
+                    "family" | "italy" | "july" | "rally" | "ally" | "supply" | "assembly"
+                )
+    };
+    while first > 0
+        && !view.quoted[first - 1]
+        && view.word(first - 1).is_some_and(modifier)
+        && !view.tokens[first - 1].capitalized
+    {
         first -= 1;
     }
     if word.form == VerbForm::Past
@@ -221,18 +310,34 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
         return None; // passive: "was asked", "is expected"
     }
     let before = first.checked_sub(1);
-    let prev_lower = before.and_then(|b| view.tokens.get(b)).map(|t| t.lower.as_str());
+    let prev_lower = before
+        .and_then(|b| view.tokens.get(b))
+        .map(|t| t.lower.as_str());
     let (subject_elided, clause_start) = if word.form == VerbForm::Ing {
         // A gerund after a comma (`,” adding`) starts a clause sharing the subject.
-        (true, comma_before(view, first).then(|| view.tokens[first].span.start))
+        (
+            true,
+            comma_before(view, first).then(|| view.tokens[first].span.start),
+        )
     } else if matches!(prev_lower, Some("and" | "but")) {
         let b = first - 1;
-        let start = if comma_before(view, b) { view.tokens[b - 1].span.start } else { view.tokens[b].span.start };
+        let start = if comma_before(view, b) {
+            view.tokens[b - 1].span.start
+        } else {
+            view.tokens[b].span.start
+        };
         (true, Some(start))
     } else {
         (false, None)
     };
-    Some(Cue { first, verb: k, last: k, shape: CueShape::Verb(word), subject_elided, clause_start })
+    Some(Cue {
+        first,
+        verb: k,
+        last: k,
+        shape: CueShape::Verb(word),
+        subject_elided,
+        clause_start,
+    })
 }
 
 /// Is token `i` preceded by a comma, semicolon or dash, possibly behind closing
@@ -253,7 +358,10 @@ fn describe_pattern(view: &SentenceView, k: usize, word: CueWord) -> bool {
         _ => {
             view.is(k + 1, "for")
                 || view.is(k + 1, "on")
-                || window.take(8).any(|i| view.opens_quote(i).is_some() && view.tokens[i].span.start > view.tokens[k].span.end)
+                || window.take(8).any(|i| {
+                    view.opens_quote(i).is_some()
+                        && view.tokens[i].span.start > view.tokens[k].span.end
+                })
         }
     }
 }
@@ -272,7 +380,10 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
     let cues = find_cues(view);
     let mut local: Vec<Candidate> = Vec::new();
     if let Some(candidate) = colon_statement(view) {
-        if !earlier.iter().any(|a| a.content.overlaps(covering(&candidate.pieces))) {
+        if !earlier
+            .iter()
+            .any(|a| a.content.overlaps(covering(&candidate.pieces)))
+        {
             local.push(candidate);
         }
     }
@@ -280,13 +391,21 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
         let cue_start = view.tokens[cue.first].span.start;
         // A cue inside an earlier content either opens a new clause (and ends that
         // content) or is nested reporting, which belongs to the outer statement.
-        if let Some(owner) = local.iter_mut().find(|c| covering(&c.pieces).contains(cue_start)) {
+        if let Some(owner) = local
+            .iter_mut()
+            .find(|c| covering(&c.pieces).contains(cue_start))
+        {
             match cue.clause_start {
-                Some(boundary) if boundary > covering(&owner.pieces).start => truncate(view, owner, boundary),
+                Some(boundary) if boundary > covering(&owner.pieces).start => {
+                    truncate(view, owner, boundary)
+                }
                 _ => continue,
             }
         }
-        let limit = cues[n + 1..].iter().find_map(|c| c.clause_start).unwrap_or(view.span.end);
+        let limit = cues[n + 1..]
+            .iter()
+            .find_map(|c| c.clause_start)
+            .unwrap_or(view.span.end);
         let last_speaker = local
             .iter()
             .rev()
@@ -305,11 +424,17 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
             local.push(candidate);
         }
     }
-    local.into_iter().filter_map(|c| finish(view.doc, c)).collect()
+    local
+        .into_iter()
+        .filter_map(|c| finish(view.doc, c))
+        .collect()
 }
 
 fn covering(pieces: &[Span]) -> Span {
-    pieces.iter().skip(1).fold(pieces[0], |acc, p| acc.union(*p))
+    pieces
+        .iter()
+        .skip(1)
+        .fold(pieces[0], |acc, p| acc.union(*p))
 }
 
 /// Ends a candidate's content before byte `boundary`.
@@ -318,7 +443,9 @@ fn truncate(view: &SentenceView, candidate: &mut Candidate, boundary: usize) {
     if let Some(last) = candidate.pieces.last_mut() {
         last.end = last.end.min(boundary);
     }
-    candidate.pieces.retain(|p| !trim_span(view.doc.text, *p, CONTENT_EDGE).is_empty());
+    candidate
+        .pieces
+        .retain(|p| !trim_span(view.doc.text, *p, CONTENT_EDGE).is_empty());
     if candidate.pieces.is_empty() {
         candidate.pieces.push(Span::new(boundary, boundary));
     }
@@ -328,7 +455,9 @@ fn truncate(view: &SentenceView, candidate: &mut Candidate, boundary: usize) {
 fn previous_speaker_nearby(view: &SentenceView, earlier: &[Attribution]) -> Option<Span> {
     let last = earlier.last()?;
     let gap = view.doc.text.get(last.sentences.end..view.span.start)?;
-    (!gap.contains('\n') && gap.len() < 300).then_some(last.speaker).flatten()
+    (!gap.contains('\n') && gap.len() < 300)
+        .then_some(last.speaker)
+        .flatten()
 }
 
 /// The subject at the start of a sentence (`The Kremlin released ...`), used for verbs
@@ -338,59 +467,235 @@ fn sentence_subject(view: &SentenceView) -> Option<Span> {
     while start < view.len() && view.is_quote_mark(start) {
         start += 1;
     }
+    // A dateline: `WASHINGTON, Dec. 8 (UPI) — ...`, `Washington (AFP) – ...`.
+    if let Some(dash) = (start..view.len().min(start + 12)).find(|&i| view.is_punct(i, "—–-―"))
+    {
+        let dateline = (start..dash).all(|i| {
+            let t = &view.tokens[i];
+            t.capitalized
+                || !t.is_word && t.is_punct(",.()")
+                || t.lower.chars().all(|c| c.is_ascii_digit())
+                || view.quoted[i]
+        });
+        if dateline && dash > start {
+            start = dash + 1;
+        }
+    }
     // `On Thursday, Trump ...`, `In a statement, the ministry ...`
-    if view.word(start).is_some_and(|w| opens_adjunct(w) || matches!(w, "after" | "following" | "as" | "despite" | "since" | "with" | "under" | "amid")) {
+    if view.word(start).is_some_and(|w| {
+        opens_adjunct(w)
+            || matches!(
+                w,
+                "after" | "following" | "as" | "despite" | "since" | "with" | "under" | "amid"
+            )
+    }) {
         start = (start + 1..view.len().min(start + 12)).find(|&i| view.is_punct(i, ","))? + 1;
     }
     if view.is(start, "however") && view.is_punct(start + 1, ",") {
         start += 2;
     }
     let mut end = start;
-    while end < view.len().min(start + 8) {
+    let mut depth = 0usize;
+    while end < view.len().min(start + 25) {
         let t = &view.tokens[end];
-        if !t.is_word || view.quoted[end] || end > start && looks_like_verb(view, end) {
+        if view.quoted[end] {
+            break;
+        }
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && !t.is_word && !t.is_punct(",-") {
+            break;
+        } else if depth == 0 && end > start && looks_like_verb(view, end) {
             break;
         }
         end += 1;
     }
     if end == start || end >= view.len() || !looks_like_verb(view, end) {
-        return None; // no verb right after: not a subject we can trust
+        return None; // no verb within reach: not a subject we can trust
+    }
+    // `Sen. Chuck Grassley (R-Iowa) on Wednesday downplayed`: the name, not the rest.
+    let mut stop = end;
+    while stop > start && view.is_punct(stop - 1, ",") {
+        stop -= 1;
+    }
+    // A long subject with appositives: the part before the first comma names it.
+    if view.words_between(start, stop) > 8 {
+        stop = (start..stop).find(|&i| view.is_punct(i, ","))?;
+    }
+    let end = trim_phrase_tail(view, start, stop);
+    if view.words_between(start, end) > 8 {
+        return None;
     }
     let first = &view.tokens[start];
-    let speakerish = first.capitalized || opens_speaker_phrase(&first.lower) || is_role_noun(&first.lower);
+    let speakerish =
+        first.capitalized || opens_speaker_phrase(&first.lower) || is_role_noun(&first.lower);
     let head = view.word(end - 1)?;
-    (speakerish && !is_function_word(head)).then(|| view.span_of(start, end)).flatten()
+    (speakerish && !is_function_word(head))
+        .then(|| view.span_of(start, end))
+        .flatten()
 }
 
 /// Does token `i` look like the verb after a subject (`The Kremlin released`,
 /// `Trump tells`, `Clinton is describing`)? A guess without a tagger.
 fn looks_like_verb(view: &SentenceView, i: usize) -> bool {
-    let Some(t) = view.tokens.get(i).filter(|t| t.is_word) else { return false };
+    let Some(t) = view.tokens.get(i).filter(|t| t.is_word) else {
+        return false;
+    };
     if t.capitalized {
         return false;
     }
     let w = t.lower.as_str();
     cue_word(w).is_some()
         || is_passive_auxiliary(w)
-        || matches!(w, "has" | "have" | "had" | "will" | "would" | "can" | "could" | "should" | "may" | "might" | "must" | "did" | "does" | "do" | "also" | "later" | "then")
-        || matches!(w, "spoke" | "went" | "met" | "gave" | "took" | "made" | "came" | "sent" | "held" | "led" | "left" | "brought" | "began" | "ran" | "won" | "lost" | "saw" | "got" | "put" | "set" | "kept" | "stood" | "sat" | "hit" | "struck" | "sought" | "drew" | "chose" | "became" | "fell" | "rose" | "hardly")
+        || matches!(
+            w,
+            "has"
+                | "have"
+                | "had"
+                | "will"
+                | "would"
+                | "can"
+                | "could"
+                | "should"
+                | "may"
+                | "might"
+                | "must"
+                | "did"
+                | "does"
+                | "do"
+                | "also"
+                | "later"
+                | "then"
+        )
+        || matches!(
+            w,
+            "spoke"
+                | "went"
+                | "met"
+                | "gave"
+                | "took"
+                | "made"
+                | "came"
+                | "sent"
+                | "held"
+                | "led"
+                | "left"
+                | "brought"
+                | "began"
+                | "ran"
+                | "won"
+                | "lost"
+                | "saw"
+                | "got"
+                | "put"
+                | "set"
+                | "kept"
+                | "stood"
+                | "sat"
+                | "hit"
+                | "struck"
+                | "sought"
+                | "drew"
+                | "chose"
+                | "became"
+                | "fell"
+                | "rose"
+                | "hardly"
+                | "threw"
+                | "wore"
+                | "broke"
+                | "spent"
+                | "paid"
+                | "bought"
+                | "sold"
+                | "heard"
+                | "felt"
+                | "thought"
+                | "knew"
+                | "meant"
+                | "built"
+                | "dealt"
+                | "fought"
+                | "taught"
+                | "caught"
+                | "swore"
+                | "shook"
+                | "rallied"
+        )
         || w.len() > 4 && w.ends_with("ed") && !is_role_noun(w)
-        || w.ends_with('s') && !w.ends_with("ss") && i > 0 && view.tokens[i - 1].capitalized && !is_role_noun(w)
+        || w.ends_with('s')
+            && !w.ends_with("ss")
+            && i > 0
+            && view.tokens[i - 1].capitalized
+            && !is_role_noun(w)
 }
 
 /// Common nouns that head a speaker phrase in news.
 fn is_role_noun(lower: &str) -> bool {
     matches!(
         lower,
-        "president" | "leader" | "aide" | "aides" | "spokesman" | "spokeswoman" | "spokesperson"
-            | "official" | "officials" | "minister" | "secretary" | "senator" | "governor"
-            | "candidate" | "nominee" | "campaign" | "chairman" | "chairwoman" | "director"
-            | "adviser" | "advisor" | "advisers" | "ambassador" | "envoy" | "prime" | "foreign"
-            | "chief" | "press" | "white" | "house" | "state" | "department" | "general"
-            | "former" | "vice" | "deputy" | "top" | "senior" | "us" | "u.s." | "russian"
-            | "ukrainian" | "european" | "republican" | "democratic" | "democrat" | "ministry"
-            | "government" | "office" | "spokespeople" | "lawmakers" | "analysts" | "experts"
-            | "sources" | "source" | "critics" | "supporters" | "voters" | "polls" | "poll"
+        "president"
+            | "leader"
+            | "aide"
+            | "aides"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "official"
+            | "officials"
+            | "minister"
+            | "secretary"
+            | "senator"
+            | "governor"
+            | "candidate"
+            | "nominee"
+            | "campaign"
+            | "chairman"
+            | "chairwoman"
+            | "director"
+            | "adviser"
+            | "advisor"
+            | "advisers"
+            | "ambassador"
+            | "envoy"
+            | "prime"
+            | "foreign"
+            | "chief"
+            | "press"
+            | "white"
+            | "house"
+            | "state"
+            | "department"
+            | "general"
+            | "former"
+            | "vice"
+            | "deputy"
+            | "top"
+            | "senior"
+            | "us"
+            | "u.s."
+            | "russian"
+            | "ukrainian"
+            | "european"
+            | "republican"
+            | "democratic"
+            | "democrat"
+            | "ministry"
+            | "government"
+            | "office"
+            | "spokespeople"
+            | "lawmakers"
+            | "analysts"
+            | "experts"
+            | "sources"
+            | "source"
+            | "critics"
+            | "supporters"
+            | "voters"
+            | "polls"
+            | "poll"
     )
 }
 
@@ -400,7 +705,10 @@ fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
     let mut stop = end;
     // A party tag after a name: `Sen. David Perdue (R-Ga.) said`.
     if stop > 0 && view.is_punct(stop - 1, ")") {
-        if let Some(open) = (stop.saturating_sub(8)..stop - 1).rev().find(|&i| view.is_punct(i, "(")) {
+        if let Some(open) = (stop.saturating_sub(8)..stop - 1)
+            .rev()
+            .find(|&i| view.is_punct(i, "("))
+        {
             stop = open;
         }
     }
@@ -423,12 +731,40 @@ fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
         start += 1;
     }
     // Leading prepositions and time words are not part of the subject.
-    while start < stop && view.word(start).is_some_and(|w| is_function_word(w) && !matches!(w, "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "these" | "those" | "many" | "some" | "all" | "both" | "other" | "most" | "each" | "every" | "our" | "my")) {
+    while start < stop
+        && view.word(start).is_some_and(|w| {
+            is_function_word(w)
+                && !matches!(
+                    w,
+                    "the"
+                        | "a"
+                        | "an"
+                        | "his"
+                        | "her"
+                        | "their"
+                        | "its"
+                        | "this"
+                        | "these"
+                        | "those"
+                        | "many"
+                        | "some"
+                        | "all"
+                        | "both"
+                        | "other"
+                        | "most"
+                        | "each"
+                        | "every"
+                        | "our"
+                        | "my"
+                )
+        })
+    {
         start += 1;
     }
     if start >= stop {
         return None;
     }
+    let stop = trim_phrase_tail(view, start, stop);
     let head_index = (start..stop).rev().find(|&i| view.tokens[i].is_word)?;
     let head = view.tokens[head_index].lower.as_str();
     if is_function_word(head) || head.chars().all(|c| c.is_ascii_digit()) {
@@ -437,17 +773,109 @@ fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
     view.span_of(start, stop)
 }
 
+/// Drops a trailing time or place adjunct from a phrase (`Trump at the time`,
+/// `Obama on Tuesday`, `Perdue (R-Ga.)`), returning the new end.
+fn trim_phrase_tail(view: &SentenceView, start: usize, mut stop: usize) -> usize {
+    let original = stop;
+    loop {
+        if stop > start + 1 && view.is_punct(stop - 1, ")") {
+            if let Some(open) = (start..stop - 1).rev().find(|&i| view.is_punct(i, "(")) {
+                stop = open;
+                continue;
+            }
+        }
+        if stop > start + 1
+            && view.word(stop - 1).is_some_and(|w| {
+                is_function_word(w) || matches!(w, "at" | "on" | "in" | "during" | "for")
+            })
+            && !view.tokens[stop - 1].capitalized
+        {
+            stop -= 1;
+            continue;
+        }
+        // A capitalised day or month after a preposition: `on Tuesday`, `in March`.
+        if stop > start + 2
+            && view.word(stop - 1).is_some_and(is_function_word)
+            && view
+                .word(stop - 2)
+                .is_some_and(|w| matches!(w, "on" | "in" | "at" | "last" | "this" | "next"))
+        {
+            stop -= 2;
+            continue;
+        }
+        break;
+    }
+    if stop <= start {
+        original
+    } else {
+        stop
+    }
+}
+
 /// Lower-case words that may open a speaker phrase.
 fn opens_speaker_phrase(lower: &str) -> bool {
     matches!(
         lower,
-        "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "this" | "these" | "those"
-            | "many" | "some" | "several" | "all" | "both" | "most" | "each" | "every" | "other" | "few"
-            | "one" | "two" | "three" | "four" | "five" | "former" | "top" | "senior" | "local" | "federal"
-            | "state" | "democratic" | "republican" | "conservative" | "liberal" | "critics" | "officials"
-            | "experts" | "analysts" | "sources" | "aides" | "advisers" | "supporters" | "voters" | "polls"
-            | "economists" | "lawmakers" | "democrats" | "republicans" | "residents" | "police" | "prosecutors"
-            | "investigators" | "researchers" | "scientists" | "observers" | "opponents" | "allies"
+        "the"
+            | "a"
+            | "an"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "this"
+            | "these"
+            | "those"
+            | "many"
+            | "some"
+            | "several"
+            | "all"
+            | "both"
+            | "most"
+            | "each"
+            | "every"
+            | "other"
+            | "few"
+            | "one"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "former"
+            | "top"
+            | "senior"
+            | "local"
+            | "federal"
+            | "state"
+            | "democratic"
+            | "republican"
+            | "conservative"
+            | "liberal"
+            | "critics"
+            | "officials"
+            | "experts"
+            | "analysts"
+            | "sources"
+            | "aides"
+            | "advisers"
+            | "supporters"
+            | "voters"
+            | "polls"
+            | "economists"
+            | "lawmakers"
+            | "democrats"
+            | "republicans"
+            | "residents"
+            | "police"
+            | "prosecutors"
+            | "investigators"
+            | "researchers"
+            | "scientists"
+            | "observers"
+            | "opponents"
+            | "allies"
     ) || is_pronoun(lower)
         || lower.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
@@ -457,7 +885,14 @@ fn phrase_after(view: &SentenceView, from: usize, max_words: usize) -> Option<(S
     let mut end = from;
     while end < view.len() && end - from < max_words {
         let t = &view.tokens[end];
-        if view.quoted[end] || !t.is_word || end > from && matches!(t.lower.as_str(), "that" | "who" | "which" | "and" | "but" | "because" | "while" | "as") {
+        if view.quoted[end]
+            || !t.is_word
+            || end > from
+                && matches!(
+                    t.lower.as_str(),
+                    "that" | "who" | "which" | "and" | "but" | "because" | "while" | "as"
+                )
+        {
             break;
         }
         end += 1;
@@ -473,13 +908,24 @@ fn verb_statement(
     limit: usize,
     last_speaker: Option<Span>,
 ) -> Option<Candidate> {
-    let mut speaker = if cue.subject_elided { None } else { subject_before(view, cue.first) };
+    let mut speaker = if cue.subject_elided {
+        None
+    } else {
+        subject_before(view, cue.first)
+    };
     let mut antecedent = None;
     // `Smith, who said ...`: the mention is `who`, the actor is Smith.
-    if !cue.subject_elided && cue.first > 0 && (view.is(cue.first - 1, "who") || view.is(cue.first - 1, "which")) {
+    if !cue.subject_elided
+        && cue.first > 0
+        && (view.is(cue.first - 1, "who") || view.is(cue.first - 1, "which"))
+    {
         let who = cue.first - 1;
         speaker = Some(view.tokens[who].span);
-        let before = if who > 0 && view.is_punct(who - 1, ",") { who - 1 } else { who };
+        let before = if who > 0 && view.is_punct(who - 1, ",") {
+            who - 1
+        } else {
+            who
+        };
         antecedent = subject_before(view, before);
     }
     let mut inherited = false;
@@ -488,19 +934,30 @@ fn verb_statement(
         inherited = true;
     }
     let mut cue_end = cue.last + 1;
-    let descriptive = word.class == CueClass::Describe && !view.is(cue.last + 1, "for") && !view.is(cue.last + 1, "on");
+    let descriptive = word.class == CueClass::Describe
+        && !view.is(cue.last + 1, "for")
+        && !view.is(cue.last + 1, "on");
 
     // Inverted attribution after a quotation: `”, said Smith.`
     let mut inverted = false;
-    if speaker.is_none() && !cue.subject_elided && cue.first > 0 && view.is_punct(cue.first - 1, ",”\"'’") {
+    if speaker.is_none()
+        && !cue.subject_elided
+        && cue.first > 0
+        && view.is_punct(cue.first - 1, ",”\"'’")
+    {
         if let Some((span, end)) = phrase_after(view, cue_end, 8) {
             let after_quote = comma_before(view, cue.first) && view.is_quote_mark(cue.first - 1)
                 || view.is_quote_mark(cue.first - 1)
                 || cue.first >= 2 && view.is_quote_mark(cue.first - 2);
-            let named = (view.tokens[cue_end].capitalized || view.word(cue_end).is_some_and(|w| matches!(w, "the" | "a" | "an")))
+            let named = (view.tokens[cue_end].capitalized
+                || view
+                    .word(cue_end)
+                    .is_some_and(|w| matches!(w, "the" | "a" | "an")))
                 && !view.word(cue_end).is_some_and(is_function_word);
             let object = view.word(cue_end).is_some_and(is_object_word);
-            if (end >= view.len() || view.is_punct(end, ".,;!?")) && (after_quote || named && !object && end - cue_end <= 4) {
+            if (end >= view.len() || view.is_punct(end, ".,;!?"))
+                && (after_quote || named && !object && end - cue_end <= 4)
+            {
                 speaker = Some(span);
                 cue_end = end;
                 inverted = true;
@@ -508,9 +965,16 @@ fn verb_statement(
         }
     }
     // An appositive between subject and verb: `Phil Lovas, the state chairman, said`.
-    if speaker.is_none() && !cue.subject_elided && cue.first > 1 && view.is_punct(cue.first - 1, ",") && !view.is_quote_mark(cue.first - 2) {
+    if speaker.is_none()
+        && !cue.subject_elided
+        && cue.first > 1
+        && view.is_punct(cue.first - 1, ",")
+        && !view.is_quote_mark(cue.first - 2)
+    {
         let comma = cue.first - 1;
-        let relative = (comma.saturating_sub(20)..comma).rev().find(|&i| view.is(i, "who") || view.is(i, "which"));
+        let relative = (comma.saturating_sub(20)..comma)
+            .rev()
+            .find(|&i| view.is(i, "who") || view.is(i, "which"));
         let mut before = match relative {
             Some(r) if r > 0 && view.is_punct(r - 1, ",") => r - 1,
             _ => comma,
@@ -521,14 +985,21 @@ fn verb_statement(
             if speaker.is_some() {
                 break;
             }
-            match (before.saturating_sub(8)..before).rev().find(|&i| view.is_punct(i, ",")) {
+            match (before.saturating_sub(8)..before)
+                .rev()
+                .find(|&i| view.is_punct(i, ","))
+            {
                 Some(previous) => before = previous,
                 None => break,
             }
         }
     }
 
-    let content_start = if descriptive { descriptive_start(view, cue, word)? } else { content_start(view, cue_end, word) };
+    let content_start = if descriptive {
+        descriptive_start(view, cue, word)?
+    } else {
+        content_start(view, cue_end, word)
+    };
     let limit_token = view.token_at_or_after(limit);
     let mut right = right_content(view, content_start, limit_token);
     // With content before the attribution (`“...,” Zelensky wrote on X.`, `The plan, he
@@ -553,11 +1024,20 @@ fn verb_statement(
         }
     }
 
-    let cue_span_to = |end_token: usize| Span::new(view.tokens[cue.first].span.start, view.tokens[end_token - 1].span.end);
+    let cue_span_to = |end_token: usize| {
+        Span::new(
+            view.tokens[cue.first].span.start,
+            view.tokens[end_token - 1].span.end,
+        )
+    };
     if let Some(right) = right.filter(|_| !inverted) {
         // Content follows the cue. An adjunct such as "on X" in "wrote on X:" is
         // part of the cue phrase.
-        let cue_tokens_end = if content_start > cue_end && !view.is(content_start - 1, "that") { skip_back_punct(view, content_start) } else { cue_end };
+        let cue_tokens_end = if content_start > cue_end && !view.is(content_start - 1, "that") {
+            skip_back_punct(view, content_start)
+        } else {
+            cue_end
+        };
         let pieces = vec![right];
         return Some(Candidate {
             speaker,
@@ -574,7 +1054,10 @@ fn verb_statement(
         return Some(Candidate {
             speaker,
             antecedent,
-            cue: Span::new(view.tokens[cue.first].span.start, view.tokens[cue_end].span.end),
+            cue: Span::new(
+                view.tokens[cue.first].span.start,
+                view.tokens[cue_end].span.end,
+            ),
             pieces: vec![next],
             descriptive: false,
             base_confidence: base_confidence(word, inherited, speaker.is_some()),
@@ -593,7 +1076,8 @@ fn verb_statement(
     let left = left_content(view, speaker_token)?;
     // Trailing adjunct words ("wrote on X.") belong to the cue.
     let mut tail = cue_end;
-    while tail < limit_token && tail < view.len() && view.tokens[tail].is_word && !view.quoted[tail] {
+    while tail < limit_token && tail < view.len() && view.tokens[tail].is_word && !view.quoted[tail]
+    {
         tail += 1;
     }
     let mut pieces = vec![left];
@@ -605,7 +1089,13 @@ fn verb_statement(
         let continues = if left_is_quote {
             view.opens_quote(tail + 1).is_some()
         } else {
-            view.words_between(tail + 1, limit_token) >= 2 && !view.word(tail + 1).is_some_and(|w| matches!(w, "but" | "and" | "while" | "as" | "when" | "because" | "although"))
+            view.words_between(tail + 1, limit_token) >= 2
+                && !view.word(tail + 1).is_some_and(|w| {
+                    matches!(
+                        w,
+                        "but" | "and" | "while" | "as" | "when" | "because" | "although"
+                    )
+                })
         };
         if continues {
             if let Some(more) = right_content(view, tail + 1, limit_token) {
@@ -616,7 +1106,11 @@ fn verb_statement(
     Some(Candidate {
         speaker,
         antecedent,
-        cue: cue_span_to(if inverted { cue.last + 1 } else { tail.max(cue.last + 1) }),
+        cue: cue_span_to(if inverted {
+            cue.last + 1
+        } else {
+            tail.max(cue.last + 1)
+        }),
         pieces,
         descriptive: false,
         base_confidence: base_confidence(word, inherited, speaker.is_some()) + 0.05,
@@ -631,7 +1125,9 @@ fn next_paragraph_quote(doc: &Document, from: usize) -> Option<Span> {
     if !doc.text[start..].starts_with(['"', '“', '`']) {
         return None;
     }
-    let end = doc.text[start..].find('\n').map_or(doc.text.len(), |e| start + e);
+    let end = doc.text[start..]
+        .find('\n')
+        .map_or(doc.text.len(), |e| start + e);
     let span = trim_content(doc.text, Span::new(start, end));
     (!span.is_empty()).then_some(span)
 }
@@ -644,13 +1140,23 @@ fn colon_statement(view: &SentenceView) -> Option<Candidate> {
         first += 1;
     }
     let colon = (first..view.len().min(first + 7)).find(|&i| view.is_punct(i, ":"))?;
-    let all_caps = (first..colon).all(|i| view.tokens[i].span.slice(view.doc.text).chars().all(|c| !c.is_lowercase()));
+    let all_caps = (first..colon).all(|i| {
+        view.tokens[i]
+            .span
+            .slice(view.doc.text)
+            .chars()
+            .all(|c| !c.is_lowercase())
+    });
     let name_ok = colon > first
         && (colon - first <= 3 || all_caps)
-        && (first..colon).all(|i| view.tokens[i].is_word && (view.tokens[i].capitalized || view.is(i, "of")))
+        && (first..colon)
+            .all(|i| view.tokens[i].is_word && (view.tokens[i].capitalized || view.is(i, "of")))
         && view.tokens[first].capitalized;
     let inside_opening_quote = first > 0 && view.quoted[colon];
-    if !name_ok || view.quoted[colon] && !inside_opening_quote || view.words_between(colon + 1, view.len()) < 3 {
+    if !name_ok
+        || view.quoted[colon] && !inside_opening_quote
+        || view.words_between(colon + 1, view.len()) < 3
+    {
         return None;
     }
     let text = view.doc.text;
@@ -658,7 +1164,9 @@ fn colon_statement(view: &SentenceView) -> Option<Candidate> {
     let paragraph_end = text[after..].find('\n').map_or(text.len(), |e| after + e);
     let content = trim_content(text, Span::new(after, paragraph_end));
     let content = match view.doc.quote_at(content.start) {
-        Some(q) if view.doc.quotes[q].outer.start == content.start => content.union(view.doc.quotes[q].outer),
+        Some(q) if view.doc.quotes[q].outer.start == content.start => {
+            content.union(view.doc.quotes[q].outer)
+        }
         _ => content,
     };
     Some(Candidate {
@@ -702,17 +1210,32 @@ fn content_start(view: &SentenceView, after_cue: usize, word: CueWord) -> usize 
     let n = view.len();
     let window_end = (i + 9).min(n);
     let marker = (i..window_end).find(|&j| {
-        !view.quoted[j] && (view.is(j, "that") || view.is_punct(j, ":") || view.opens_quote(j).is_some() || view.is_punct(j, ","))
+        !view.quoted[j]
+            && (view.is(j, "that")
+                || view.is_punct(j, ":")
+                || view.opens_quote(j).is_some()
+                || view.is_punct(j, ","))
     });
-    let clause_word = |j: usize| view.word(j).is_some_and(|w| matches!(w, "and" | "but" | "because" | "if" | "whether"));
+    let clause_word = |j: usize| {
+        view.word(j)
+            .is_some_and(|w| matches!(w, "and" | "but" | "because" | "if" | "whether"))
+    };
     if word.takes_object || view.word(i).is_some_and(opens_adjunct) {
         if let Some(m) = marker {
             if !(i..m).any(clause_word) && (m - i) <= 8 {
-                i = if view.opens_quote(m).is_some() { m } else { m + 1 };
+                i = if view.opens_quote(m).is_some() {
+                    m
+                } else {
+                    m + 1
+                };
             }
         } else if word.takes_object {
             // told reporters the war must end: skip a short object.
-            while i < n && view.tokens[i].is_word && (view.tokens[i].capitalized || is_object_word(&view.tokens[i].lower)) && i - after_cue < 4 {
+            while i < n
+                && view.tokens[i].is_word
+                && (view.tokens[i].capitalized || is_object_word(&view.tokens[i].lower))
+                && i - after_cue < 4
+            {
                 i += 1;
             }
         }
@@ -726,9 +1249,30 @@ fn content_start(view: &SentenceView, after_cue: usize, word: CueWord) -> usize 
 fn is_object_word(lower: &str) -> bool {
     matches!(
         lower,
-        "him" | "her" | "them" | "me" | "us" | "reporters" | "journalists" | "supporters" | "the" | "a"
-            | "an" | "crowd" | "audience" | "voters" | "lawmakers" | "congress" | "colleagues"
-            | "members" | "listeners" | "viewers" | "his" | "their" | "allies" | "donors"
+        "him"
+            | "her"
+            | "them"
+            | "me"
+            | "us"
+            | "reporters"
+            | "journalists"
+            | "supporters"
+            | "the"
+            | "a"
+            | "an"
+            | "crowd"
+            | "audience"
+            | "voters"
+            | "lawmakers"
+            | "congress"
+            | "colleagues"
+            | "members"
+            | "listeners"
+            | "viewers"
+            | "his"
+            | "their"
+            | "allies"
+            | "donors"
     )
 }
 
@@ -755,7 +1299,9 @@ fn right_content(view: &SentenceView, from: usize, limit: usize) -> Option<Span>
     if let Some(q) = starts_quote {
         let quote = view.doc.quotes[q];
         // Multi-sentence quotations run past this sentence.
-        if quote.outer.end > span.end || view.words_between(view.token_at_or_after(quote.outer.end), limit) == 0 {
+        if quote.outer.end > span.end
+            || view.words_between(view.token_at_or_after(quote.outer.end), limit) == 0
+        {
             span = span.union(quote.outer);
             if quote.outer.end >= span.end || limit >= view.len() {
                 span.end = quote.outer.end.max(span.end.min(view.span.end));
@@ -777,12 +1323,15 @@ fn left_content(view: &SentenceView, speaker_token: usize) -> Option<Span> {
     if end == speaker_token {
         return None; // no punctuation: "Smith said" mid-clause is not an afterthought
     }
-    let before = view.span_of(0, end).map(|s| Span::new(view.span.start, s.end));
+    let before = view
+        .span_of(0, end)
+        .map(|s| Span::new(view.span.start, s.end));
     let mark_pos = view.tokens[speaker_token - 1].span.start;
-    let quote = view
-        .doc
-        .quote_at(mark_pos)
-        .or_else(|| (end > 0).then(|| view.doc.quote_at(view.tokens[end - 1].span.start)).flatten());
+    let quote = view.doc.quote_at(mark_pos).or_else(|| {
+        (end > 0)
+            .then(|| view.doc.quote_at(view.tokens[end - 1].span.start))
+            .flatten()
+    });
     let span = match (quote, before) {
         (Some(q), Some(before)) => view.doc.quotes[q].outer.union(before),
         (Some(q), None) => view.doc.quotes[q].outer,
@@ -791,9 +1340,12 @@ fn left_content(view: &SentenceView, speaker_token: usize) -> Option<Span> {
     };
     // A quotation that started in an earlier sentence: take it from its start only.
     let span = match quote {
-        Some(q) if view.doc.quotes[q].outer.start < view.span.start => {
-            Span::new(view.doc.quotes[q].outer.start, span.end.max(view.doc.quotes[q].outer.end).min(mark_pos.max(view.doc.quotes[q].outer.end)))
-        }
+        Some(q) if view.doc.quotes[q].outer.start < view.span.start => Span::new(
+            view.doc.quotes[q].outer.start,
+            span.end
+                .max(view.doc.quotes[q].outer.end)
+                .min(mark_pos.max(view.doc.quotes[q].outer.end)),
+        ),
         _ => span,
     };
     if view.words_between(0, end) < 2 && quote.is_none() {
@@ -806,23 +1358,40 @@ fn left_content(view: &SentenceView, speaker_token: usize) -> Option<Span> {
 fn according_to(view: &SentenceView, cue: &Cue, limit: usize) -> Option<Candidate> {
     let (speaker, after) = phrase_after(view, cue.last + 1, 10)?;
     let limit_token = view.token_at_or_after(limit);
-    let cue_span = Span::new(view.tokens[cue.first].span.start, view.tokens[cue.last].span.end);
+    let cue_span = Span::new(
+        view.tokens[cue.first].span.start,
+        view.tokens[cue.last].span.end,
+    );
     let pieces = if view.words_between(0, cue.first) >= 3 {
         let mut end = cue.first;
         while end > 0 && !view.tokens[end - 1].is_word {
             end -= 1;
         }
-        let span = trim_content(view.doc.text, Span::new(view.span.start, view.tokens[end - 1].span.end));
+        let span = trim_content(
+            view.doc.text,
+            Span::new(view.span.start, view.tokens[end - 1].span.end),
+        );
         let span = match view.doc.quote_at(view.tokens[end - 1].span.start) {
             Some(q) => span.union(view.doc.quotes[q].inner),
             None => span,
         };
         vec![span]
     } else {
-        let from = if view.is_punct(after, ",") { after + 1 } else { after };
+        let from = if view.is_punct(after, ",") {
+            after + 1
+        } else {
+            after
+        };
         vec![right_content(view, from, limit_token)?]
     };
-    Some(Candidate { speaker: Some(speaker), antecedent: None, cue: cue_span, pieces, descriptive: false, base_confidence: 0.8 })
+    Some(Candidate {
+        speaker: Some(speaker),
+        antecedent: None,
+        cue: cue_span,
+        pieces,
+        descriptive: false,
+        base_confidence: 0.8,
+    })
 }
 
 /// Trims white space and edge punctuation; a span that is exactly one quotation keeps
@@ -832,7 +1401,10 @@ fn trim_content(text: &str, span: Span) -> Span {
     // A final period belongs to the sentence, not the content, outside quotations.
     let slice = span.slice(text);
     if slice.ends_with('.') && !slice.ends_with("..") {
-        let last_word = slice[..slice.len() - 1].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let last_word = slice[..slice.len() - 1]
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
         if !last_word.contains('.') {
             span.end -= 1;
             span = trim_span(text, span, CONTENT_EDGE);
@@ -852,9 +1424,16 @@ fn finish(doc: &Document, candidate: Candidate) -> Option<Attribution> {
         return None;
     }
     let content = covering(&pieces);
-    let quotes_inside: Vec<&crate::text::QuotePiece> =
-        doc.quotes.iter().filter(|q| content.covers(q.outer) || q.outer.covers(content)).collect();
-    let piece_is_quote = |p: &Span| quotes_inside.iter().any(|q| q.double && quote_equivalent(doc.text, q, *p));
+    let quotes_inside: Vec<&crate::text::QuotePiece> = doc
+        .quotes
+        .iter()
+        .filter(|q| content.covers(q.outer) || q.outer.covers(content))
+        .collect();
+    let piece_is_quote = |p: &Span| {
+        quotes_inside
+            .iter()
+            .any(|q| q.double && quote_equivalent(doc.text, q, *p))
+    };
     let kind = if candidate.descriptive {
         StatementKind::Descriptive
     } else if pieces.iter().all(piece_is_quote) {
@@ -864,7 +1443,11 @@ fn finish(doc: &Document, candidate: Candidate) -> Option<Attribution> {
     } else {
         StatementKind::Indirect
     };
-    let text: Vec<String> = pieces.iter().map(|p| piece_text(doc, *p)).filter(|t| !t.is_empty()).collect();
+    let text: Vec<String> = pieces
+        .iter()
+        .map(|p| piece_text(doc, *p))
+        .filter(|t| !t.is_empty())
+        .collect();
     let content_text = text.join(" ");
     if content_text.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return None;
@@ -895,8 +1478,16 @@ fn piece_text(doc: &Document, piece: Span) -> String {
     let slice = piece.slice(doc.text);
     let inner = trim_span(doc.text, piece, QUOTE_MARKS);
     let single_quote = doc.quotes.iter().filter(|q| piece.covers(q.outer)).count() <= 1
-        && doc.quotes.iter().any(|q| q.outer.covers(piece) || piece == q.outer || trim_span(doc.text, q.outer, CONTENT_EDGE) == piece);
-    let text = if single_quote { trim_span(doc.text, inner, CONTENT_EDGE).slice(doc.text) } else { slice };
+        && doc.quotes.iter().any(|q| {
+            q.outer.covers(piece)
+                || piece == q.outer
+                || trim_span(doc.text, q.outer, CONTENT_EDGE) == piece
+        });
+    let text = if single_quote {
+        trim_span(doc.text, inner, CONTENT_EDGE).slice(doc.text)
+    } else {
+        slice
+    };
     text.trim().to_string()
 }
 
@@ -906,7 +1497,9 @@ impl RuleExtractor {
     fn attribute_uncued_quotes(&self, doc: &Document, found: &mut Vec<Attribution>) {
         for quote in doc.quotes.iter().filter(|q| q.double) {
             let words = quote.inner.slice(doc.text).split_whitespace().count();
-            if words < self.min_orphan_quote_words.min(2) || found.iter().any(|a| a.content.overlaps(quote.outer)) {
+            if words < self.min_orphan_quote_words.min(2)
+                || found.iter().any(|a| a.content.overlaps(quote.outer))
+            {
                 continue;
             }
             let nearest = found
@@ -934,16 +1527,21 @@ impl RuleExtractor {
             let previous = &found[nearest];
             // `“Here he is,” she said. “Donald’s here.”`: one statement split by its
             // attribution, across a sentence boundary.
-            let attribution_end = previous.cue.map_or(previous.content.end, |c| c.end.max(previous.content.end));
+            let attribution_end = previous
+                .cue
+                .map_or(previous.content.end, |c| c.end.max(previous.content.end));
             let gap = &doc.text[attribution_end.min(quote.outer.start)..quote.outer.start];
             let continues = previous.kind == StatementKind::Direct
-                && previous.cue.is_some_and(|c| c.start >= previous.content.end)
+                && previous
+                    .cue
+                    .is_some_and(|c| c.start >= previous.content.end)
                 && !gap.contains('\n')
                 && gap.len() < 60;
             if continues {
                 let previous = &mut found[nearest];
                 previous.content = previous.content.union(content);
-                previous.content_text = format!("{} {}", previous.content_text, piece_text(doc, content));
+                previous.content_text =
+                    format!("{} {}", previous.content_text, piece_text(doc, content));
                 previous.sentences = previous.sentences.union(sentences_around(doc, content));
                 continue;
             }
@@ -972,16 +1570,25 @@ fn dash_attribution(doc: &Document, after: usize) -> Option<(Span, Span)> {
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let trimmed = line.trim_start();
     let dash_at = after + (line.len() - trimmed.len());
-    let dash = trimmed.chars().next().filter(|c| matches!(c, '―' | '—' | '–' | '-'))?;
+    let dash = trimmed
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '―' | '—' | '–' | '-'))?;
     let name_part = trimmed[dash.len_utf8()..].trim();
     let words: Vec<&str> = name_part.split_whitespace().collect();
     let looks_like_name = (1..=5).contains(&words.len())
-        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(*w, "of" | "de" | "van" | "von"))
-        && !name_part.ends_with(['.', '?', '!']) || words.len() == 1 && name_part.len() > 2;
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase())
+                || matches!(*w, "of" | "de" | "van" | "von")
+        })
+        && !name_part.ends_with(['.', '?', '!'])
+        || words.len() == 1 && name_part.len() > 2;
     if !looks_like_name || words.is_empty() {
         return None;
     }
-    let name_start = dash_at + dash.len_utf8() + (trimmed[dash.len_utf8()..].len() - trimmed[dash.len_utf8()..].trim_start().len());
+    let name_start = dash_at
+        + dash.len_utf8()
+        + (trimmed[dash.len_utf8()..].len() - trimmed[dash.len_utf8()..].trim_start().len());
     let speaker = Span::new(name_start, name_start + name_part.len());
     Some((speaker, Span::new(dash_at, dash_at + dash.len_utf8())))
 }
@@ -989,7 +1596,13 @@ fn dash_attribution(doc: &Document, after: usize) -> Option<(Span, Span)> {
 /// The sentences a span touches, as one span.
 fn sentences_around(doc: &Document, span: Span) -> Span {
     let mut sentences = span;
-    for s in [doc.sentence_at(span.start), doc.sentence_at(span.end.saturating_sub(1))].into_iter().flatten() {
+    for s in [
+        doc.sentence_at(span.start),
+        doc.sentence_at(span.end.saturating_sub(1)),
+    ]
+    .into_iter()
+    .flatten()
+    {
         sentences = sentences.union(doc.sentences[s]);
     }
     sentences
@@ -1022,7 +1635,12 @@ mod tests {
 
     fn one(text: &str) -> Found {
         let mut found = extract(text);
-        assert_eq!(found.len(), 1, "expected one statement in {text:?}, got {:?}", found.iter().map(|f| &f.content).collect::<Vec<_>>());
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one statement in {text:?}, got {:?}",
+            found.iter().map(|f| &f.content).collect::<Vec<_>>()
+        );
         found.remove(0)
     }
 
@@ -1038,15 +1656,25 @@ mod tests {
     #[test]
     fn straight_and_doubled_ascii_quotes() {
         let f = one("\"We will win,\" said Senator Smith.");
-        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("We will win", Some("Senator Smith")));
+        assert_eq!(
+            (f.content.as_str(), f.speaker.as_deref()),
+            ("We will win", Some("Senator Smith"))
+        );
         let f = one("``It is over,'' the spokesman said.");
-        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("It is over", Some("the spokesman")));
+        assert_eq!(
+            (f.content.as_str(), f.speaker.as_deref()),
+            ("It is over", Some("the spokesman"))
+        );
     }
 
     #[test]
     fn multi_sentence_quote_before_its_attribution() {
         let f = one("“Right on my way I spoke with him. Our position is clear. The war must end,” Zelensky wrote on X.");
-        assert!(f.content.starts_with("Right on my way") && f.content.ends_with("The war must end"), "{}", f.content);
+        assert!(
+            f.content.starts_with("Right on my way") && f.content.ends_with("The war must end"),
+            "{}",
+            f.content
+        );
         assert_eq!(f.kind, StatementKind::Direct);
     }
 
@@ -1067,9 +1695,16 @@ mod tests {
 
     #[test]
     fn reported_speech_with_that_and_without() {
-        let f = one("Trump has admitted that repeated civilian casualties have tested his patience.");
-        assert_eq!(f.content, "repeated civilian casualties have tested his patience");
-        assert_eq!((f.cue.as_deref(), f.kind), (Some("has admitted"), StatementKind::Indirect));
+        let f =
+            one("Trump has admitted that repeated civilian casualties have tested his patience.");
+        assert_eq!(
+            f.content,
+            "repeated civilian casualties have tested his patience"
+        );
+        assert_eq!(
+            (f.cue.as_deref(), f.kind),
+            (Some("has admitted"), StatementKind::Indirect)
+        );
         let f = one("The mayor said the bridge would reopen in May.");
         assert_eq!(f.content, "the bridge would reopen in May");
         assert_eq!(f.speaker.as_deref(), Some("The mayor"));
@@ -1078,16 +1713,25 @@ mod tests {
     #[test]
     fn told_skips_its_object() {
         let f = one("Smith told reporters on Monday that the deal was dead.");
-        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("the deal was dead", Some("Smith")));
+        assert_eq!(
+            (f.content.as_str(), f.speaker.as_deref()),
+            ("the deal was dead", Some("Smith"))
+        );
         assert!(f.cue.as_deref().unwrap().starts_with("told"));
     }
 
     #[test]
     fn according_to_before_or_after() {
         let f = one("According to the ministry, 40 people were hurt.");
-        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("40 people were hurt", Some("the ministry")));
+        assert_eq!(
+            (f.content.as_str(), f.speaker.as_deref()),
+            ("40 people were hurt", Some("the ministry"))
+        );
         let f = one("Forty people were hurt, according to local officials.");
-        assert_eq!((f.content.as_str(), f.speaker.as_deref()), ("Forty people were hurt", Some("local officials")));
+        assert_eq!(
+            (f.content.as_str(), f.speaker.as_deref()),
+            ("Forty people were hurt", Some("local officials"))
+        );
     }
 
     #[test]
@@ -1112,11 +1756,23 @@ mod tests {
             "Trump earlier described the meeting as “highly productive,” adding, “Great progress was made! Everyone agrees.”",
         );
         assert_eq!(found.len(), 2);
-        assert_eq!((found[0].content.as_str(), found[0].kind), ("the meeting as “highly productive,”", StatementKind::Descriptive));
+        assert_eq!(
+            (found[0].content.as_str(), found[0].kind),
+            (
+                "the meeting as “highly productive,”",
+                StatementKind::Descriptive
+            )
+        );
         assert_eq!(found[0].speaker.as_deref(), Some("Trump"));
         assert_eq!(found[0].cue.as_deref(), Some("earlier described"));
-        assert_eq!(found[1].content, "Great progress was made! Everyone agrees.");
-        assert_eq!((found[1].speaker.as_deref(), found[1].kind), (Some("Trump"), StatementKind::Direct));
+        assert_eq!(
+            found[1].content,
+            "Great progress was made! Everyone agrees."
+        );
+        assert_eq!(
+            (found[1].speaker.as_deref(), found[1].kind),
+            (Some("Trump"), StatementKind::Direct)
+        );
     }
 
     #[test]
@@ -1137,14 +1793,18 @@ mod tests {
 
     #[test]
     fn nested_reporting_stays_inside_the_outer_statement() {
-        let found = extract("Zelensky has said he and Trump agree that the war “must end,” following a meeting.");
+        let found = extract(
+            "Zelensky has said he and Trump agree that the war “must end,” following a meeting.",
+        );
         assert_eq!(found.len(), 1);
         assert!(found[0].content.starts_with("he and Trump agree"));
     }
 
     #[test]
     fn uncued_quote_goes_to_the_previous_speaker() {
-        let found = extract("“We will rebuild,” the mayor said.\n\n“Every street, every house will stand again.”");
+        let found = extract(
+            "“We will rebuild,” the mayor said.\n\n“Every street, every house will stand again.”",
+        );
         assert_eq!(found.len(), 2);
         assert_eq!(found[1].speaker.as_deref(), Some("the mayor"));
         assert_eq!(found[1].cue, None);
@@ -1153,7 +1813,10 @@ mod tests {
     #[test]
     fn a_dash_and_a_name_after_a_quote_attribute_it() {
         let f = one("“I’d rather live anywhere else.” ― Adriana Rodarte\nNext line.");
-        assert_eq!((f.speaker.as_deref(), f.cue.as_deref()), (Some("Adriana Rodarte"), Some("―")));
+        assert_eq!(
+            (f.speaker.as_deref(), f.cue.as_deref()),
+            (Some("Adriana Rodarte"), Some("―"))
+        );
     }
 
     #[test]
@@ -1161,13 +1824,21 @@ mod tests {
         let found = extract("\"WALLACE: Let’s start with the debate. Will she be there?\n\n\"PENCE: Well, look, she thinks this is a show.");
         let speakers: Vec<Option<&str>> = found.iter().map(|f| f.speaker.as_deref()).collect();
         assert_eq!(speakers, vec![Some("WALLACE"), Some("PENCE")]);
-        assert!(found[0].content.starts_with("Let’s start") && found[0].content.ends_with("Will she be there?"), "{}", found[0].content);
+        assert!(
+            found[0].content.starts_with("Let’s start")
+                && found[0].content.ends_with("Will she be there?"),
+            "{}",
+            found[0].content
+        );
     }
 
     #[test]
     fn adverbs_before_the_verb_belong_to_the_cue() {
         let f = one("Morial forcefully told reporters that the plan was wrong.");
-        assert_eq!((f.speaker.as_deref(), f.cue.as_deref()), (Some("Morial"), Some("forcefully told")));
+        assert_eq!(
+            (f.speaker.as_deref(), f.cue.as_deref()),
+            (Some("Morial"), Some("forcefully told"))
+        );
     }
 
     #[test]

@@ -55,7 +55,9 @@ impl ResolvedDevice {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("--device cuda was asked for, but libtorch sees no CUDA device: use --device cpu or auto")]
+    #[error(
+        "--device cuda was asked for, but libtorch sees no CUDA device: use --device cpu or auto"
+    )]
     NoCuda,
 }
 
@@ -84,7 +86,10 @@ mod tests {
 
     #[test]
     fn cpu_always_resolves_and_auto_matches_libtorch() {
-        assert_eq!(resolve_device(DeviceChoice::Cpu).unwrap(), ResolvedDevice::Cpu);
+        assert_eq!(
+            resolve_device(DeviceChoice::Cpu).unwrap(),
+            ResolvedDevice::Cpu
+        );
         let auto = resolve_device(DeviceChoice::Auto).unwrap();
         assert_eq!(auto == ResolvedDevice::Cpu, !tch::Cuda::is_available());
         // libtorch really runs: a tensor computed on the resolved device.

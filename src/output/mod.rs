@@ -15,7 +15,9 @@ use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 
 pub use manifest::{Counts, InputReport, Manifest, Runtime, Timings, MAX_SKIPPED_LISTED};
-pub use tables::{actors_frame, articles_frame, statements_frame, ActorRow, ArticleRow, StatementRow};
+pub use tables::{
+    actors_frame, articles_frame, statements_frame, ActorRow, ArticleRow, StatementRow,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -46,10 +48,21 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(target: &Path) -> Result<Self, OutputError> {
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temp).map_err(|source| OutputError::Io { path: temp.clone(), source })?;
-        Ok(AtomicFile { target: target.to_path_buf(), temp, file, committed: false })
+        let file = File::create(&temp).map_err(|source| OutputError::Io {
+            path: temp.clone(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            file,
+            committed: false,
+        })
     }
 
     pub fn file(&mut self) -> &mut File {
@@ -57,7 +70,10 @@ impl AtomicFile {
     }
 
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        let io = |source, path: &Path| OutputError::Io { path: path.to_path_buf(), source };
+        let io = |source, path: &Path| OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         self.file.sync_all().map_err(|e| io(e, &self.temp))?;
         std::fs::rename(&self.temp, &self.target).map_err(|e| io(e, &self.target))?;
         self.committed = true;
@@ -74,7 +90,9 @@ impl Drop for AtomicFile {
 }
 
 fn parquet_writer(file: &mut File) -> ParquetWriter<&mut File> {
-    ParquetWriter::new(file).with_compression(ParquetCompression::Zstd(None)).with_statistics(StatisticsOptions::default())
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::default())
 }
 
 /// Writes a whole table to `path` atomically.
@@ -82,14 +100,19 @@ pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<PathBuf, Outp
     let mut out = AtomicFile::create(path)?;
     parquet_writer(out.file())
         .finish(frame)
-        .map_err(|source| OutputError::Table { path: path.to_path_buf(), source })?;
+        .map_err(|source| OutputError::Table {
+            path: path.to_path_buf(),
+            source,
+        })?;
     out.commit()
 }
 
 /// Writes any serialisable value as pretty JSON, atomically.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<PathBuf, OutputError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| OutputError::Encode { path: path.to_path_buf(), detail: e.to_string() })?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| OutputError::Encode {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
     write_text(path, &text)
 }
 
@@ -97,7 +120,10 @@ pub fn write_text(path: &Path, text: &str) -> Result<PathBuf, OutputError> {
     let mut out = AtomicFile::create(path)?;
     out.file()
         .write_all(text.as_bytes())
-        .map_err(|source| OutputError::Io { path: path.to_path_buf(), source })?;
+        .map_err(|source| OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     out.commit()
 }
 
@@ -113,15 +139,23 @@ pub struct BatchedTable {
 impl BatchedTable {
     pub fn create(path: &Path, schema: &Schema) -> Result<Self, OutputError> {
         let mut temp = AtomicFile::create(path)?;
-        let file = temp
-            .file()
-            .try_clone()
-            .map_err(|source| OutputError::Io { path: path.to_path_buf(), source })?;
+        let file = temp.file().try_clone().map_err(|source| OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
             .batched(schema)
-            .map_err(|source| OutputError::Table { path: path.to_path_buf(), source })?;
-        Ok(BatchedTable { path: path.to_path_buf(), writer: Some(writer), temp: Some(temp), rows: 0 })
+            .map_err(|source| OutputError::Table {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(BatchedTable {
+            path: path.to_path_buf(),
+            writer: Some(writer),
+            temp: Some(temp),
+            rows: 0,
+        })
     }
 
     pub fn write(&mut self, frame: &DataFrame) -> Result<(), OutputError> {
@@ -131,7 +165,10 @@ impl BatchedTable {
         if let Some(writer) = self.writer.as_mut() {
             writer
                 .write_batch(frame)
-                .map_err(|source| OutputError::Table { path: self.path.clone(), source })?;
+                .map_err(|source| OutputError::Table {
+                    path: self.path.clone(),
+                    source,
+                })?;
         }
         self.rows += frame.height();
         Ok(())
@@ -143,7 +180,10 @@ impl BatchedTable {
 
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         if let Some(mut writer) = self.writer.take() {
-            writer.finish().map_err(|source| OutputError::Table { path: self.path.clone(), source })?;
+            writer.finish().map_err(|source| OutputError::Table {
+                path: self.path.clone(),
+                source,
+            })?;
         }
         match self.temp.take() {
             Some(temp) => temp.commit(),
@@ -183,8 +223,16 @@ mod tests {
         table.write(&batch(10)).unwrap();
         assert!(!path.exists());
         table.commit().unwrap();
-        let back = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
-        let n: Vec<Option<i64>> = back.column("n").unwrap().i64().unwrap().into_iter().collect();
+        let back = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        let n: Vec<Option<i64>> = back
+            .column("n")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_iter()
+            .collect();
         assert_eq!(n, vec![Some(0), Some(1), Some(10), Some(11)]);
     }
 }

@@ -10,15 +10,14 @@ use super::Span;
 /// Abbreviations that take a period and are normally followed by more of the same
 /// sentence (titles, months, common short forms).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "govs", "gen",
-    "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt", "st", "jr", "sr",
-    "rev", "hon", "pres", "supt", "atty", "insp", "messrs", "mt", "ft", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos",
-    "vs", "v", "etc", "inc", "corp", "co", "ltd", "llc", "dept", "univ", "assn", "bros",
-    "approx", "est", "fig", "vol", "ed", "eds", "al", "ave", "blvd", "rd", "calif",
-    "colo", "conn", "fla", "ill", "ind", "kan", "mass", "mich", "minn", "miss", "nev",
-    "okla", "ore", "pa", "penn", "tenn", "tex", "va", "wash", "wis", "ariz", "ark",
-    "del", "ga", "ky", "la", "md", "mo", "mont", "neb", "wyo", "gov't", "op", "pp",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "govs", "gen", "lt",
+    "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt", "st", "jr", "sr", "rev", "hon",
+    "pres", "supt", "atty", "insp", "messrs", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v", "etc", "inc", "corp", "co",
+    "ltd", "llc", "dept", "univ", "assn", "bros", "approx", "est", "fig", "vol", "ed", "eds", "al",
+    "ave", "blvd", "rd", "calif", "colo", "conn", "fla", "ill", "ind", "kan", "mass", "mich",
+    "minn", "miss", "nev", "okla", "ore", "pa", "penn", "tenn", "tex", "va", "wash", "wis", "ariz",
+    "ark", "del", "ga", "ky", "la", "md", "mo", "mont", "neb", "wyo", "gov't", "op", "pp",
 ];
 
 const CLOSERS: &[char] = &['"', '”', '’', '\'', ')', ']', '»'];
@@ -84,11 +83,16 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
     };
     let opens_sentence = next.is_uppercase()
         || next.is_ascii_digit()
-        || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '[' | '`' | '—' | '-' | '¿');
+        || matches!(
+            next,
+            '"' | '“' | '‘' | '\'' | '(' | '[' | '`' | '—' | '-' | '¿'
+        );
     if !opens_sentence {
         return false;
     }
-    let closes_quote = chars[i + 1..j].iter().any(|&(_, c)| matches!(c, '"' | '”' | '’' | '\''));
+    let closes_quote = chars[i + 1..j]
+        .iter()
+        .any(|&(_, c)| matches!(c, '"' | '”' | '’' | '\''));
     if closes_quote && attribution_follows(chars, k) {
         return false; // `“Why not?” Graham asked.` is one sentence
     }
@@ -111,9 +115,34 @@ const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos", "vol", "fig", "pp", "op"];
 
 /// Verbs that, a few words after a closing quotation, mark its attribution.
 const ATTRIBUTION_VERBS: &[&str] = &[
-    "said", "says", "asked", "asks", "added", "adds", "wrote", "writes", "told", "tells", "tweeted", "replied",
-    "continued", "explained", "recalled", "shouted", "answered", "responded", "insisted", "argued", "noted",
-    "declared", "joked", "wondered", "exclaimed", "yelled", "cried", "warned",
+    "said",
+    "says",
+    "asked",
+    "asks",
+    "added",
+    "adds",
+    "wrote",
+    "writes",
+    "told",
+    "tells",
+    "tweeted",
+    "replied",
+    "continued",
+    "explained",
+    "recalled",
+    "shouted",
+    "answered",
+    "responded",
+    "insisted",
+    "argued",
+    "noted",
+    "declared",
+    "joked",
+    "wondered",
+    "exclaimed",
+    "yelled",
+    "cried",
+    "warned",
 ];
 
 /// Do the words from `chars[k]` read like `Graham asked.` or `said Smith` (up to five
@@ -122,7 +151,9 @@ fn attribution_follows(chars: &[(usize, char)], k: usize) -> bool {
     let mut words = 0;
     let mut word = String::new();
     for &(_, c) in &chars[k..] {
-        if c.is_alphanumeric() || c == '.' && !word.is_empty() && word.chars().all(|w| w.is_uppercase()) {
+        if c.is_alphanumeric()
+            || c == '.' && !word.is_empty() && word.chars().all(|w| w.is_uppercase())
+        {
             word.push(c);
             continue;
         }
@@ -183,14 +214,22 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
-        split_sentences(text).iter().map(|s| s.slice(text)).collect()
+        split_sentences(text)
+            .iter()
+            .map(|s| s.slice(text))
+            .collect()
     }
 
     #[test]
     fn splits_on_terminators_followed_by_capitals() {
         assert_eq!(
             sentences("The war must end. It must be done honestly! Will it? Yes."),
-            vec!["The war must end.", "It must be done honestly!", "Will it?", "Yes."]
+            vec![
+                "The war must end.",
+                "It must be done honestly!",
+                "Will it?",
+                "Yes."
+            ]
         );
     }
 
@@ -199,7 +238,10 @@ mod tests {
         let text = "Mr. Smith met Sen. Jones in the U.S. Capitol on Jan. 5. J. K. Rowling wrote.";
         assert_eq!(
             sentences(text),
-            vec!["Mr. Smith met Sen. Jones in the U.S. Capitol on Jan. 5.", "J. K. Rowling wrote."]
+            vec![
+                "Mr. Smith met Sen. Jones in the U.S. Capitol on Jan. 5.",
+                "J. K. Rowling wrote."
+            ]
         );
     }
 
@@ -208,14 +250,25 @@ mod tests {
         let text = "“Great progress was made!” he wrote. “We agree.” Then more.";
         assert_eq!(
             sentences(text),
-            vec!["“Great progress was made!” he wrote.", "“We agree.”", "Then more."]
+            vec![
+                "“Great progress was made!” he wrote.",
+                "“We agree.”",
+                "Then more."
+            ]
         );
     }
 
     #[test]
     fn a_question_quoted_before_its_attribution_stays_whole() {
         let text = "“Does anybody know?” Graham asked. “Neither do I.” Then he left.";
-        assert_eq!(sentences(text), vec!["“Does anybody know?” Graham asked.", "“Neither do I.”", "Then he left."]);
+        assert_eq!(
+            sentences(text),
+            vec![
+                "“Does anybody know?” Graham asked.",
+                "“Neither do I.”",
+                "Then he left."
+            ]
+        );
         let text = "“We won!” Sen. Ted Cruz said on Monday.";
         assert_eq!(sentences(text), vec![text]);
     }
@@ -223,17 +276,29 @@ mod tests {
     #[test]
     fn line_breaks_always_split_and_blank_lines_vanish() {
         let text = "Headline without period\n\nFirst sentence. Second one\n";
-        assert_eq!(sentences(text), vec!["Headline without period", "First sentence.", "Second one"]);
+        assert_eq!(
+            sentences(text),
+            vec!["Headline without period", "First sentence.", "Second one"]
+        );
     }
 
     #[test]
     fn number_abbreviations_need_a_number() {
-        assert_eq!(sentences("He ranked No. 5 in polls."), vec!["He ranked No. 5 in polls."]);
-        assert_eq!(sentences("He would vote no. Officials agreed."), vec!["He would vote no.", "Officials agreed."]);
+        assert_eq!(
+            sentences("He ranked No. 5 in polls."),
+            vec!["He ranked No. 5 in polls."]
+        );
+        assert_eq!(
+            sentences("He would vote no. Officials agreed."),
+            vec!["He would vote no.", "Officials agreed."]
+        );
     }
 
     #[test]
     fn lowercase_after_period_does_not_split() {
-        assert_eq!(sentences("It costs 3.5 billion dollars. e.g. this."), vec!["It costs 3.5 billion dollars. e.g. this."]);
+        assert_eq!(
+            sentences("It costs 3.5 billion dollars. e.g. this."),
+            vec!["It costs 3.5 billion dollars. e.g. this."]
+        );
     }
 }

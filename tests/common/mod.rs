@@ -11,7 +11,10 @@ pub fn stancemap() -> Command {
 }
 
 pub fn run(args: &[&str]) -> Output {
-    let output = stancemap().args(args).output().expect("the stancemap binary runs");
+    let output = stancemap()
+        .args(args)
+        .output()
+        .expect("the stancemap binary runs");
     output
 }
 
@@ -21,16 +24,31 @@ pub fn read_table(dir: &Path, name: &str) -> DataFrame {
 }
 
 pub fn strings(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
-    frame.column(column).unwrap().str().unwrap().into_iter().map(|s| s.map(str::to_string)).collect()
+    frame
+        .column(column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.map(str::to_string))
+        .collect()
 }
 
 pub fn ints(frame: &DataFrame, column: &str) -> Vec<Option<i64>> {
-    frame.column(column).unwrap().i64().unwrap().into_iter().collect()
+    frame
+        .column(column)
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_iter()
+        .collect()
 }
 
 /// `../shared/data/...` beside the project, when present.
 pub fn shared_data(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(relative);
     path.exists().then_some(path)
 }
 
