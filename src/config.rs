@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::actors::{Study, StudyError};
 use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
 use crate::extract::ExtractorConfig;
-use crate::models::{resolve_device, DeviceChoice, ModelError, ResolvedDevice};
+use crate::models::{resolve_device, DeviceChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Task};
+use crate::score::{ScoreSettings, Target};
 
 /// What the user asked for, before validation.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,67 @@ pub struct RunOptions {
     pub device: DeviceChoice,
     pub threads: Option<usize>,
     pub strict: bool,
+    pub models: ModelOptions,
+}
+
+/// Which models score, and how.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModelOptions {
+    /// Registry files added to the defaults (later ones override earlier ones).
+    pub registries: Vec<PathBuf>,
+    pub tone_model: Option<String>,
+    pub stance_model: Option<String>,
+    /// Score nothing, even where a default model exists.
+    pub no_models: bool,
+    pub batch_size: Option<usize>,
+    pub max_tokens: Option<usize>,
+}
+
+/// The default registry: `$STANCEMAP_MODELS`, else `models/models.toml` of this
+/// checkout.
+pub fn default_registry() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("STANCEMAP_MODELS") {
+        return Some(PathBuf::from(path));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join("models.toml");
+    path.exists().then_some(path)
+}
+
+impl ModelOptions {
+    pub fn settings(&self) -> Result<ScoreSettings, ConfigError> {
+        let defaults = ScoreSettings::default();
+        let settings = ScoreSettings {
+            batch_size: self.batch_size.unwrap_or(defaults.batch_size),
+            max_tokens: self.max_tokens.unwrap_or(defaults.max_tokens),
+        };
+        if settings.batch_size == 0 || settings.max_tokens < 8 {
+            return Err(ConfigError::BadScoreSettings);
+        }
+        Ok(settings)
+    }
+
+    /// Reads the registries and resolves the chosen model of each task in `tasks`
+    /// (downloading Hub models that are not cached yet).
+    pub fn resolve(&self, tasks: &[Task]) -> Result<Vec<ResolvedModel>, ConfigError> {
+        if self.no_models {
+            return Ok(Vec::new());
+        }
+        let mut registry = Registry::default();
+        for path in default_registry().iter().chain(self.registries.iter()) {
+            registry.merge(Registry::load(path)?);
+        }
+        let mut models = Vec::new();
+        for &task in tasks {
+            let name = match task {
+                Task::Tone => self.tone_model.as_deref(),
+                Task::Stance => self.stance_model.as_deref(),
+            };
+            if let Some(spec) = registry.choose(task, name)? {
+                models.push(ResolvedModel::resolve(spec)?);
+            }
+        }
+        Ok(models)
+    }
 }
 
 /// Everything a run needs, resolved.
@@ -36,6 +98,9 @@ pub struct RunConfig {
     pub device: ResolvedDevice,
     pub threads: usize,
     pub strict: bool,
+    /// The models that score, one per task at most.
+    pub models: Vec<ResolvedModel>,
+    pub score: ScoreSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,12 +111,15 @@ pub enum ConfigError {
     Inputs(#[from] CorpusError),
     #[error(transparent)]
     Study(#[from] StudyError),
-    #[error(transparent)]
-    Device(#[from] ModelError),
+
     #[error("--max-article-mb must be a positive number, not {0}")]
     BadLimit(f64),
     #[error("--threads must be at least 1")]
     BadThreads,
+    #[error("--batch-size must be at least 1 and --max-tokens at least 8")]
+    BadScoreSettings,
+    #[error(transparent)]
+    Models(ModelError),
     #[error("output folder {path}: {source}")]
     OutDir {
         path: PathBuf,
@@ -60,6 +128,12 @@ pub enum ConfigError {
     },
     #[error("{path}: {detail}")]
     Saved { path: PathBuf, detail: String },
+}
+
+impl From<ModelError> for ConfigError {
+    fn from(e: ModelError) -> Self {
+        ConfigError::Models(e)
+    }
 }
 
 pub const RUN_CONFIG_FILE: &str = "run_config.toml";
@@ -82,11 +156,11 @@ impl RunConfig {
         let study_files: Vec<PathBuf> = options.studies.iter().map(|p| absolute(p)).collect();
         let study = Study::load_all(&study_files)?;
         let device = resolve_device(options.device)?;
-        let threads = options.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
+        let threads = options
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        let score = options.models.settings()?;
+        let models = options.models.resolve(&[Task::Tone, Task::Stance])?;
         std::fs::create_dir_all(&options.out_dir).map_err(|source| ConfigError::OutDir {
             path: options.out_dir.clone(),
             source,
@@ -103,7 +177,27 @@ impl RunConfig {
             device,
             threads,
             strict: options.strict,
+            models,
+            score,
         })
+    }
+
+    /// The study's targets with their hypothesis templates.
+    pub fn targets(&self) -> Vec<Target> {
+        self.study
+            .targets
+            .iter()
+            .map(|t| {
+                let mut target = Target::new(&t.id, &t.description);
+                if let Some(favor) = &t.favor_template {
+                    target.favor_template = favor.clone();
+                }
+                if let Some(against) = &t.against_template {
+                    target.against_template = against.clone();
+                }
+                target
+            })
+            .collect()
     }
 
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
@@ -137,6 +231,10 @@ mod tests {
             device: DeviceChoice::Cpu,
             threads: Some(2),
             strict: false,
+            models: ModelOptions {
+                no_models: true,
+                ..Default::default()
+            },
         }
     }
 

@@ -9,9 +9,10 @@
 //!    whether the content is direct, indirect, mixed or descriptive.
 //! 4. [`actors`] resolves speaker mentions to actors: the study's names and aliases,
 //!    pronouns and titles, or normalised ids for everyone else.
-//! 5. score (to come) runs transformer models over each statement for tone and for
-//!    stance toward the study's targets; [`models`] holds what runs them (libtorch
-//!    through tch and rust-bert) and knows nothing of statements or tables.
+//! 5. [`score`] runs transformer models over each statement for tone and for stance
+//!    toward the study's targets; [`models`] holds what runs them (registry,
+//!    rust-bert classifiers, tokenizers, label maps) and knows nothing of statements
+//!    or tables.
 //! 6. [`output`] writes `articles`, `statements` and `actors` as zstd Parquet and a
 //!    `manifest.json`, each atomically.
 //! 7. analyze (to come) reads those tables to compare actors.
@@ -26,7 +27,8 @@ pub mod extract;
 pub mod models;
 pub mod output;
 pub mod pipeline;
+pub mod score;
 pub mod text;
 
-pub use config::{RunConfig, RunOptions};
+pub use config::{ModelOptions, RunConfig, RunOptions};
 pub use pipeline::{run, RunHooks, RunSummary};

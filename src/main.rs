@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use stancemap::models::DeviceChoice;
-use stancemap::{RunConfig, RunHooks, RunOptions, RunSummary};
+use stancemap::models::{DeviceChoice, Task};
+use stancemap::pipeline::{score_file, ScoreJob};
+use stancemap::{ModelOptions, RunConfig, RunHooks, RunOptions, RunSummary};
 
 #[derive(Parser)]
 #[command(
@@ -49,12 +50,111 @@ enum Command {
         /// Threads for extraction and models (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        #[command(flatten)]
+        models: ModelArgs,
+        /// Tone model (a registry name; default: the registry's tone default).
+        #[arg(long)]
+        tone_model: Option<String>,
+        /// Stance model (a 3-way NLI model in the registry; default: its stance default).
+        #[arg(long)]
+        stance_model: Option<String>,
     },
+    /// Score texts you already have: `{id, text}` rows for tone, `{id, text, target}` for stance.
+    Score {
+        /// tone or stance.
+        #[arg(long)]
+        task: TaskArg,
+        /// A JSONL file of rows to score.
+        #[arg(long, short = 'i')]
+        input: PathBuf,
+        /// The Parquet file to write.
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        /// Model name from the registry (default: the task's default).
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        models: ModelArgs,
+        #[arg(long, default_value = "auto")]
+        device: DeviceChoice,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct ModelArgs {
+    /// Model registry file (TOML) adding to or overriding models/models.toml; repeatable.
+    #[arg(long = "models")]
+    registries: Vec<PathBuf>,
+    /// Score nothing, even where default models exist.
+    #[arg(long)]
+    no_models: bool,
+    /// Inputs per forward pass (default 32).
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Longest model input in tokens; longer statements are truncated and counted (default 256).
+    #[arg(long)]
+    max_tokens: Option<usize>,
+}
+
+impl ModelArgs {
+    fn into_options(self, tone_model: Option<String>, stance_model: Option<String>) -> ModelOptions {
+        ModelOptions {
+            registries: self.registries,
+            tone_model,
+            stance_model,
+            no_models: self.no_models,
+            batch_size: self.batch_size,
+            max_tokens: self.max_tokens,
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TaskArg {
+    Tone,
+    Stance,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Score {
+            task,
+            input,
+            out,
+            model,
+            models,
+            device,
+            threads,
+            quiet,
+        } => {
+            init_logging(quiet);
+            let task = match task {
+                TaskArg::Tone => Task::Tone,
+                TaskArg::Stance => Task::Stance,
+            };
+            let models = match task {
+                Task::Tone => models.into_options(model, None),
+                Task::Stance => models.into_options(None, model),
+            };
+            let job = ScoreJob {
+                task,
+                input,
+                out,
+                models,
+                device,
+                threads,
+                quiet,
+            };
+            score(job).unwrap_or_else(|e| {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            })
+        }
         Command::Run {
             inputs,
             out,
@@ -64,8 +164,12 @@ fn main() -> ExitCode {
             max_article_mb,
             device,
             threads,
+            models,
+            tone_model,
+            stance_model,
         } => {
             init_logging(quiet);
+            let models = models.into_options(tone_model, stance_model);
             let options = RunOptions {
                 inputs,
                 out_dir: out,
@@ -74,6 +178,7 @@ fn main() -> ExitCode {
                 device,
                 threads,
                 strict,
+                models,
             };
             match run(options, quiet) {
                 Ok(code) => code,
@@ -86,12 +191,39 @@ fn main() -> ExitCode {
     }
 }
 
+fn score(job: ScoreJob) -> anyhow::Result<ExitCode> {
+    let summary = score_file(&job).context("scoring failed")?;
+    if !job.quiet {
+        let s = &summary.stats;
+        println!(
+            "scored {} rows with {} ({} unique inputs, {} deduplicated, {} truncated) in {:.1} s -> {}",
+            summary.rows,
+            s.model,
+            s.unique_inputs,
+            s.deduplicated,
+            s.truncated,
+            s.seconds,
+            job.out.display()
+        );
+        if !summary.skipped.is_empty() {
+            println!("skipped {} rows (see the warnings above)", summary.skipped.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(options: RunOptions, quiet: bool) -> anyhow::Result<ExitCode> {
     let strict = options.strict;
     let config = RunConfig::resolve(options).context("invalid run options")?;
     let summary = stancemap::run(&config, RunHooks { progress: !quiet }).context("run failed")?;
     if !quiet {
         print_summary(&summary);
+    }
+    for failure in &summary.failures {
+        eprintln!("error: {failure}");
+    }
+    if !summary.failures.is_empty() {
+        return Ok(ExitCode::from(1));
     }
     if summary.counts.articles == 0 {
         eprintln!(
@@ -101,10 +233,7 @@ fn run(options: RunOptions, quiet: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     if strict && summary.counts.skipped > 0 {
-        eprintln!(
-            "error: {} records skipped (--strict)",
-            summary.counts.skipped
-        );
+        eprintln!("error: {} records skipped (--strict)", summary.counts.skipped);
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
@@ -128,20 +257,22 @@ fn print_summary(summary: &RunSummary) {
         "  articles    {:>8}   skipped {} ({} files)",
         c.articles, c.skipped, c.skipped_files
     );
-    let kinds: Vec<String> = c
-        .statements_by_kind
-        .iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
+    let kinds: Vec<String> = c.statements_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("  statements  {:>8}   {}", c.statements, kinds.join(", "));
-    println!(
-        "  actors      {:>8}   {} from the study",
-        c.actors, c.actors_in_study
-    );
+    println!("  actors      {:>8}   {} from the study", c.actors, c.actors_in_study);
     if !summary.top_speakers.is_empty() {
         println!("  top speakers:");
         for (name, n) in &summary.top_speakers {
             println!("    {n:>6}  {name}");
+        }
+    }
+    for report in &summary.scoring {
+        match &report.stats {
+            Some(s) => println!(
+                "  {:<6} scored with {}: {} inputs, {} unique, {} truncated, {:.1} s",
+                report.task, s.model, s.inputs, s.unique_inputs, s.truncated, s.seconds
+            ),
+            None => println!("  {:<6} not scored: {}", report.task, report.status),
         }
     }
     println!("  tables in {}", summary.out_dir.display());

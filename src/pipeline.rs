@@ -14,11 +14,13 @@ use crate::actors::{surname_merges, Actor, ActorResolver};
 use crate::config::{RunConfig, RUN_CONFIG_FILE};
 use crate::corpus::{Article, Skipped};
 use crate::extract::Extractor;
+use crate::models::{ResolvedModel, Task};
 use crate::output::{
-    actors_frame, articles_frame, statements_frame, write_json, write_parquet, write_text,
-    ActorRow, ArticleRow, BatchedTable, Counts, InputReport, Manifest, OutputError, Runtime,
-    StatementRow, Timings, MAX_SKIPPED_LISTED,
+    actors_frame, articles_frame, stance_frame, statements_frame, tone_frame, write_json, write_parquet, write_text,
+    ActorRow, ArticleRow, BatchedTable, Counts, InputReport, Manifest, ModelReport, OutputError, Runtime,
+    ScoringReport, StatementRow, Timings, MAX_SKIPPED_LISTED,
 };
+use crate::score::{ScoreError, Scorer, StanceItem, StanceScorer, TextItem, ToneScorer};
 use crate::text::{CharOffsets, Document};
 
 /// Articles extracted together (in parallel) and written as one Parquet row group.
@@ -36,6 +38,8 @@ pub enum RunError {
     },
     #[error("cannot save the run configuration: {0}")]
     Config(#[from] toml::ser::Error),
+    #[error(transparent)]
+    Score(#[from] ScoreError),
 }
 
 /// How the run talks to the person running it.
@@ -53,6 +57,9 @@ pub struct RunSummary {
     pub top_speakers: Vec<(String, u64)>,
     pub seconds: f64,
     pub outputs: Vec<String>,
+    pub scoring: Vec<ScoringReport>,
+    /// Steps that failed after the tables were written (a model that would not load).
+    pub failures: Vec<String>,
 }
 
 /// One article's statements with actors resolved (ids before run-wide merging).
@@ -67,10 +74,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let started_at = chrono::Utc::now().to_rfc3339();
     crate::models::set_threads(config.threads);
     let extractor = config.extractor.build();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build()
-        .ok();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build().ok();
     let resolver = ActorResolver::new(&config.study);
     let out = &config.out_dir;
 
@@ -187,16 +191,15 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                                 file: article.origin_file.clone(),
                                 line: article.origin_line,
                                 article_id: Some(article.id.clone()),
-                                reason: format!("duplicate article id, first seen at {first}: give each article its own id"),
+                                reason: format!(
+                                    "duplicate article id, first seen at {first}: give each article its own id"
+                                ),
                             },
                             &mut skipped,
                         );
                         continue;
                     }
-                    seen_ids.insert(
-                        article.id.clone(),
-                        (article.origin_file.clone(), article.origin_line),
-                    );
+                    seen_ids.insert(article.id.clone(), (article.origin_file.clone(), article.origin_line));
                     report.articles += 1;
                     counts.articles += 1;
                     batch.push(article);
@@ -248,6 +251,11 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     outputs.push("actors.parquet".to_string());
     write_text(&out.join(RUN_CONFIG_FILE), &config.to_toml()?)?;
     outputs.push(RUN_CONFIG_FILE.to_string());
+
+    // Scoring comes after the extraction tables are safely written: a model that
+    // fails to load costs its own table, not the others.
+    let mut failures = Vec::new();
+    let scoring = score_statements(config, &statements, hooks, &mut outputs, &mut failures)?;
     outputs.push("manifest.json".to_string());
 
     counts.skipped = skipped_total;
@@ -258,12 +266,8 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         *by_kind.entry(s.kind.clone()).or_insert(0) += 1;
     }
     counts.statements_by_kind = by_kind;
-    counts.statements_without_speaker = statements
-        .iter()
-        .filter(|s| s.speaker_text.is_none())
-        .count() as u64;
-    counts.statements_without_actor =
-        statements.iter().filter(|s| s.actor_id.is_none()).count() as u64;
+    counts.statements_without_speaker = statements.iter().filter(|s| s.speaker_text.is_none()).count() as u64;
+    counts.statements_without_actor = statements.iter().filter(|s| s.actor_id.is_none()).count() as u64;
     counts.actors = actor_rows.len() as u64;
     counts.actors_in_study = actor_rows.iter().filter(|a| a.in_study).count() as u64;
 
@@ -289,17 +293,14 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             extractor: extractor.name().to_string(),
         },
         outputs: outputs.clone(),
+        models: config.models.iter().map(model_report).collect(),
+        scoring: scoring.clone(),
     };
     write_json(&out.join("manifest.json"), &manifest)?;
 
     let mut top: Vec<(String, u64)> = actor_rows
         .iter()
-        .map(|a| {
-            (
-                format!("{} ({})", a.name, a.actor_id),
-                a.statement_count as u64,
-            )
-        })
+        .map(|a| (format!("{} ({})", a.name, a.actor_id), a.statement_count as u64))
         .collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(8);
@@ -309,7 +310,142 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         top_speakers: top,
         seconds: total,
         outputs,
+        scoring,
+        failures,
     })
+}
+
+fn model_report(model: &ResolvedModel) -> ModelReport {
+    ModelReport {
+        name: model.spec.name.clone(),
+        task: model.spec.task.as_str().into(),
+        architecture: model.spec.architecture.model_type().into(),
+        source: model.spec.source.clone(),
+        folder: model.dir.display().to_string(),
+        weights_sha256: model.weights_sha256.clone(),
+    }
+}
+
+/// Statements scored per progress step.
+const SCORE_CHUNK: usize = 512;
+
+/// Scores tone and stance with the configured models and writes their tables.
+fn score_statements(
+    config: &RunConfig,
+    statements: &[StatementRow],
+    hooks: RunHooks,
+    outputs: &mut Vec<String>,
+    failures: &mut Vec<String>,
+) -> Result<Vec<ScoringReport>, RunError> {
+    let device = config.device.to_tch();
+    let model_for = |task: Task| config.models.iter().find(|m| m.spec.task == task);
+    let not_scored = |task: &str, status: &str| ScoringReport {
+        task: task.into(),
+        status: status.into(),
+        stats: None,
+    };
+    let mut reports = Vec::new();
+    let items: Vec<TextItem> = statements
+        .iter()
+        .map(|s| TextItem {
+            id: s.statement_id.clone(),
+            text: s.content.clone(),
+        })
+        .collect();
+
+    match model_for(Task::Tone) {
+        None => reports.push(not_scored("tone", "no model configured")),
+        Some(model) => {
+            let scored = ToneScorer::load(model, device, config.score)
+                .map_err(ScoreError::from)
+                .and_then(|scorer| {
+                    let mut stats = scorer.stats();
+                    let rows = in_chunks(&scorer, &items, &mut stats, hooks, "tone")?;
+                    Ok((rows, stats))
+                });
+            match scored {
+                Ok((rows, stats)) => {
+                    let mut frame = tone_frame("statement_id", &rows)
+                        .map_err(|source| RunError::Table { table: "tone", source })?;
+                    write_parquet(&config.out_dir.join("tone.parquet"), &mut frame)?;
+                    outputs.push("tone.parquet".into());
+                    reports.push(ScoringReport {
+                        task: "tone".into(),
+                        status: "scored".into(),
+                        stats: Some(stats),
+                    });
+                }
+                Err(e) => {
+                    failures.push(e.to_string());
+                    reports.push(not_scored("tone", &format!("failed: {e}")));
+                }
+            }
+        }
+    }
+
+    let targets = config.targets();
+    match model_for(Task::Stance) {
+        None => reports.push(not_scored("stance", "no model configured")),
+        Some(_) if targets.is_empty() => reports.push(not_scored("stance", "no targets in the study")),
+        Some(model) => {
+            let stance_items: Vec<StanceItem> = items
+                .iter()
+                .flat_map(|item| {
+                    targets.iter().map(|t| StanceItem {
+                        id: item.id.clone(),
+                        text: item.text.clone(),
+                        target: t.clone(),
+                    })
+                })
+                .collect();
+            let scored = StanceScorer::load(model, device, config.score)
+                .map_err(ScoreError::from)
+                .and_then(|scorer| {
+                    let mut stats = scorer.stats();
+                    let rows = in_chunks(&scorer, &stance_items, &mut stats, hooks, "stance")?;
+                    Ok((rows, stats))
+                });
+            match scored {
+                Ok((rows, stats)) => {
+                    let mut frame = stance_frame("statement_id", &rows).map_err(|source| RunError::Table {
+                        table: "stance",
+                        source,
+                    })?;
+                    write_parquet(&config.out_dir.join("stance.parquet"), &mut frame)?;
+                    outputs.push("stance.parquet".into());
+                    reports.push(ScoringReport {
+                        task: "stance".into(),
+                        status: "scored".into(),
+                        stats: Some(stats),
+                    });
+                }
+                Err(e) => {
+                    failures.push(e.to_string());
+                    reports.push(not_scored("stance", &format!("failed: {e}")));
+                }
+            }
+        }
+    }
+    Ok(reports)
+}
+
+/// Runs a scorer over `items` in chunks, advancing a progress bar.
+fn in_chunks<S: Scorer>(
+    scorer: &S,
+    items: &[S::Item],
+    stats: &mut crate::score::ScoreStats,
+    hooks: RunHooks,
+    what: &str,
+) -> Result<Vec<S::Row>, ScoreError> {
+    let bar = progress_bar(hooks.progress, items.len() as u64);
+    bar.set_message(format!("{what} with {}", scorer.model().spec.name));
+    let mut rows = Vec::with_capacity(items.len());
+    for chunk in items.chunks(SCORE_CHUNK) {
+        rows.extend(scorer.score(chunk, stats)?);
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(rows)
 }
 
 fn rate_message(articles: u64, started: Instant) -> String {
@@ -322,10 +458,9 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
         return ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
     }
     let bar = ProgressBar::new(total_bytes);
-    let style =
-        ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
     bar.set_style(style);
     bar
 }
@@ -333,30 +468,194 @@ fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
 fn input_bytes(path: &std::path::Path) -> u64 {
     if path.is_dir() {
         std::fs::read_dir(path)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .map(|e| input_bytes(&e.path()))
-                    .sum()
-            })
+            .map(|entries| entries.filter_map(Result::ok).map(|e| input_bytes(&e.path())).sum())
             .unwrap_or(0)
     } else {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
     }
 }
 
+/// What `stancemap score` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ScoreJob {
+    pub task: Task,
+    pub input: PathBuf,
+    pub out: PathBuf,
+    pub models: crate::config::ModelOptions,
+    pub device: crate::models::DeviceChoice,
+    pub threads: Option<usize>,
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoreJobSummary {
+    pub rows: usize,
+    pub skipped: Vec<Skipped>,
+    pub stats: crate::score::ScoreStats,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreJobError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("no {0} model: name one with --model, or declare a default in a registry (--models FILE)")]
+    NoModel(&'static str),
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}: no row could be scored")]
+    NothingToScore(PathBuf),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// `stancemap score`: scores `{id, text}` rows (tone) or `{id, text, target}` rows
+/// (stance, the target being free text used in the hypotheses) from a JSONL file.
+pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
+    let device = crate::models::resolve_device(job.device).map_err(crate::config::ConfigError::from)?;
+    if let Some(threads) = job.threads {
+        crate::models::set_threads(threads);
+    }
+    let settings = job.models.settings()?;
+    let mut options = job.models.clone();
+    if job.task == Task::Tone {
+        options.stance_model = None;
+    } else {
+        options.tone_model = None;
+    }
+    let model = options
+        .resolve(&[job.task])?
+        .into_iter()
+        .next()
+        .ok_or(ScoreJobError::NoModel(job.task.as_str()))?;
+    let raw = std::fs::read(&job.input).map_err(|source| ScoreJobError::Read {
+        path: job.input.clone(),
+        source,
+    })?;
+    let (rows, skipped) = score_rows(&raw, &job.input, job.task == Task::Stance);
+    for skip in &skipped {
+        tracing::warn!("skipped {skip}");
+    }
+    if rows.is_empty() {
+        return Err(ScoreJobError::NothingToScore(job.input.clone()));
+    }
+    let hooks = RunHooks { progress: !job.quiet };
+    let (mut frame, stats) = match job.task {
+        Task::Tone => {
+            let scorer = ToneScorer::load(&model, device.to_tch(), settings).map_err(|e| RunError::Score(e.into()))?;
+            let items: Vec<TextItem> = rows
+                .iter()
+                .map(|(id, text, _)| TextItem {
+                    id: id.clone(),
+                    text: text.clone(),
+                })
+                .collect();
+            let mut stats = scorer.stats();
+            let scored = in_chunks(&scorer, &items, &mut stats, hooks, "tone").map_err(RunError::from)?;
+            (
+                tone_frame("id", &scored).map_err(|source| RunError::Table { table: "tone", source })?,
+                stats,
+            )
+        }
+        Task::Stance => {
+            let scorer =
+                StanceScorer::load(&model, device.to_tch(), settings).map_err(|e| RunError::Score(e.into()))?;
+            let items: Vec<StanceItem> = rows
+                .iter()
+                .map(|(id, text, target)| {
+                    let target = target.clone().unwrap_or_default();
+                    StanceItem {
+                        id: id.clone(),
+                        text: text.clone(),
+                        target: crate::score::Target::new(&target, &target),
+                    }
+                })
+                .collect();
+            let mut stats = scorer.stats();
+            let scored = in_chunks(&scorer, &items, &mut stats, hooks, "stance").map_err(RunError::from)?;
+            (
+                stance_frame("id", &scored).map_err(|source| RunError::Table {
+                    table: "stance",
+                    source,
+                })?,
+                stats,
+            )
+        }
+    };
+    if let Some(parent) = job.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| ScoreJobError::Read {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    write_parquet(&job.out, &mut frame).map_err(RunError::from)?;
+    Ok(ScoreJobSummary {
+        rows: frame.height(),
+        skipped,
+        stats,
+    })
+}
+
+/// Parses `{id, text[, target]}` JSONL rows; bad rows are returned as skips.
+fn score_rows(
+    raw: &[u8],
+    path: &std::path::Path,
+    needs_target: bool,
+) -> (Vec<(String, String, Option<String>)>, Vec<Skipped>) {
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for (n, line) in raw.split(|&b| b == b'\n').enumerate() {
+        let line_no = n as u64 + 1;
+        let skip = |reason: String| Skipped {
+            file: path.display().to_string(),
+            line: Some(line_no),
+            article_id: None,
+            reason,
+        };
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = match std::str::from_utf8(line)
+            .map_err(|e| e.to_string())
+            .and_then(|l| serde_json::from_str(l).map_err(|e| e.to_string()))
+        {
+            Ok(v) => v,
+            Err(e) => {
+                skipped.push(skip(format!("not a JSON line: {e}")));
+                continue;
+            }
+        };
+        let field = |name: &str| match value.get(name) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let (Some(id), Some(text)) = (field("id"), field("text")) else {
+            skipped.push(skip("each row needs \"id\" and \"text\"".into()));
+            continue;
+        };
+        let target = field("target").filter(|t| !t.trim().is_empty());
+        if needs_target && target.is_none() {
+            skipped.push(skip(
+                "stance rows need a \"target\" (free text such as \"a ceasefire\")".into(),
+            ));
+            continue;
+        }
+        rows.push((id, text, target));
+    }
+    (rows, skipped)
+}
+
 /// Stable id of a statement: its article and content span.
 pub fn statement_id(article_id: &str, content_start: i64, content_end: i64) -> String {
-    let digest =
-        Sha256::digest(format!("{article_id}\u{1f}{content_start}\u{1f}{content_end}").as_bytes());
+    let digest = Sha256::digest(format!("{article_id}\u{1f}{content_start}\u{1f}{content_end}").as_bytes());
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-fn process_article(
-    article: &Article,
-    extractor: &dyn Extractor,
-    resolver: &ActorResolver,
-) -> ArticleResult {
+fn process_article(article: &Article, extractor: &dyn Extractor, resolver: &ActorResolver) -> ArticleResult {
     let doc = Document::new(&article.text);
     let attributions = extractor.extract(&doc);
     let resolved = resolver.resolve_article(&doc, &attributions);
@@ -421,10 +720,7 @@ fn actor_rows(actors: &HashMap<String, Actor>, statements: &[StatementRow]) -> V
     for s in statements {
         if let Some(id) = s.actor_id.as_deref() {
             *statement_count.entry(id).or_insert(0) += 1;
-            articles
-                .entry(id)
-                .or_default()
-                .insert(s.article_id.as_str());
+            articles.entry(id).or_default().insert(s.article_id.as_str());
         }
     }
     let mut rows: Vec<ActorRow> = actors

@@ -205,11 +205,7 @@ fn bad_options_exit_1_with_a_message() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("matches no file"));
     let study = dir.path().join("study.toml");
     std::fs::write(&study, "[[actors]]\nid = \"Bad Id\"\nname = \"x\"\n").unwrap();
-    std::fs::write(
-        dir.path().join("a.jsonl"),
-        "{\"id\": \"a\", \"text\": \"x\"}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("a.jsonl"), "{\"id\": \"a\", \"text\": \"x\"}\n").unwrap();
     let output = run(&[
         "run",
         "--input",
@@ -251,11 +247,7 @@ fn parquet_and_csv_corpora_read_like_jsonl() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let rows = statement_rows(&out);
     assert!(rows
         .iter()

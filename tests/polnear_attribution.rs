@@ -17,10 +17,7 @@ fn python() -> String {
 
 #[test]
 fn rules_meet_the_polnear_dev_floor() {
-    let (Some(dev), Some(_)) = (
-        shared_data("polnear/dev"),
-        shared_data("../tools/score_attribution.py"),
-    ) else {
+    let (Some(dev), Some(_)) = (shared_data("polnear/dev"), shared_data("../tools/score_attribution.py")) else {
         eprintln!("skipped: ../shared/data/polnear/dev or the scorer is absent");
         return;
     };
@@ -34,22 +31,14 @@ fn rules_meet_the_polnear_dev_floor() {
         "--out",
         out.path().to_str().unwrap(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let scored = Command::new(python())
         .arg(&scorer)
         .args(["--gold", dev.to_str().unwrap(), "--json", "--pred"])
         .arg(out.path().join("statements.parquet"))
         .output()
         .expect("python runs the scorer");
-    assert!(
-        scored.status.success(),
-        "{}",
-        String::from_utf8_lossy(&scored.stderr)
-    );
+    assert!(scored.status.success(), "{}", String::from_utf8_lossy(&scored.stderr));
     let scores: serde_json::Value = serde_json::from_slice(&scored.stdout).unwrap();
     eprintln!("PolNeAR dev: {scores}");
     let get = |key: &str| {
@@ -57,11 +46,7 @@ fn rules_meet_the_polnear_dev_floor() {
             .as_f64()
             .unwrap_or_else(|| panic!("{key} missing in {scores}"))
     };
-    assert!(
-        get("f1@0.5") >= 0.40,
-        "content F1@0.5 {} < 0.40",
-        get("f1@0.5")
-    );
+    assert!(get("f1@0.5") >= 0.40, "content F1@0.5 {} < 0.40", get("f1@0.5"));
     assert!(
         get("direct_recall") >= 0.75,
         "direct recall {} < 0.75",

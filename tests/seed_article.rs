@@ -22,11 +22,7 @@ fn seed_statements_are_found_with_their_actors() {
         "--out",
         out.path().to_str().unwrap(),
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let rows = statement_rows(out.path());
     let describe = || {
         rows.iter()
@@ -36,9 +32,7 @@ fn seed_statements_are_found_with_their_actors() {
     };
     let find = |actor: &str, kind: &str, needle: &str| {
         rows.iter()
-            .find(|r| {
-                r.actor_id.as_deref() == Some(actor) && r.kind == kind && r.content.contains(needle)
-            })
+            .find(|r| r.actor_id.as_deref() == Some(actor) && r.kind == kind && r.content.contains(needle))
             .unwrap_or_else(|| {
                 panic!(
                     "no {kind} statement by {actor} containing {needle:?} among:\n{}",
@@ -50,11 +44,7 @@ fn seed_statements_are_found_with_their_actors() {
 
     let zelensky = find("zelensky", "direct", "the war must end");
     assert_eq!(zelensky.cue.as_deref(), Some("wrote on X"));
-    assert!(
-        zelensky.content.starts_with("Right on my way"),
-        "{}",
-        zelensky.content
-    );
+    assert!(zelensky.content.starts_with("Right on my way"), "{}", zelensky.content);
 
     // A characterisation keeps its object: what was called highly productive.
     let productive = find("trump", "descriptive", "highly productive");
@@ -73,15 +63,8 @@ fn seed_statements_are_found_with_their_actors() {
     );
 
     let useful = find("ushakov", "descriptive", "useful");
-    assert!(
-        useful.content.contains("constructive"),
-        "{}",
-        useful.content
-    );
-    assert_eq!(
-        useful.speaker_text.as_deref(),
-        Some("Putin aide Yuri Ushakov")
-    );
+    assert!(useful.content.contains("constructive"), "{}", useful.content);
+    assert_eq!(useful.speaker_text.as_deref(), Some("Putin aide Yuri Ushakov"));
 
     let patience = find("trump", "indirect", "have tested his patience");
     assert_eq!(patience.cue.as_deref(), Some("has admitted"));
@@ -107,9 +90,6 @@ fn seed_statements_are_found_with_their_actors() {
     let actors = read_table(out.path(), "actors.parquet");
     let ids = strings(&actors, "actor_id");
     let affiliations = strings(&actors, "affiliation");
-    let ushakov = ids
-        .iter()
-        .position(|id| id.as_deref() == Some("ushakov"))
-        .unwrap();
+    let ushakov = ids.iter().position(|id| id.as_deref() == Some("ushakov")).unwrap();
     assert_eq!(affiliations[ushakov].as_deref(), Some("russia"));
 }

@@ -131,14 +131,8 @@ impl ActorResolver {
         for (alias, actor) in &self.aliases {
             for (start, _) in lower.match_indices(alias.as_str()) {
                 let end = start + alias.len();
-                let bounded = lower[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric());
+                let bounded = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                    && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
                 if bounded && best.is_none_or(|(e, l, _)| (end, alias.len()) > (e, l)) {
                     best = Some((end, alias.len(), *actor));
                 }
@@ -149,11 +143,7 @@ impl ActorResolver {
 
     /// Resolves the speakers of one article's attributions, in text order. Returns one
     /// entry per attribution (None: no speaker, or a pronoun with nobody to refer to).
-    pub fn resolve_article(
-        &self,
-        doc: &Document,
-        attributions: &[Attribution],
-    ) -> Vec<Option<Resolved>> {
+    pub fn resolve_article(&self, doc: &Document, attributions: &[Attribution]) -> Vec<Option<Resolved>> {
         let mut order: Vec<usize> = (0..attributions.len()).collect();
         order.sort_by_key(|&i| {
             attributions[i]
@@ -198,22 +188,19 @@ impl ActorResolver {
         if words.len() == 1 && is_reference_pronoun(words[0]) {
             let wants_person = matches!(words[0], "he" | "she" | "i" | "him" | "her");
             let compatible = |kind: ActorKind| match kind {
-                ActorKind::Person | ActorKind::Unknown => {
-                    wants_person || words[0] == "they" || words[0] == "we"
-                }
+                ActorKind::Person | ActorKind::Unknown => wants_person || words[0] == "they" || words[0] == "we",
                 ActorKind::Organisation | ActorKind::Country => !wants_person,
             };
             let from_history = history
                 .iter()
                 .rev()
                 .find(|(pos, r, _)| *pos < span.start && compatible(r.actor.kind));
-            let from_text = mentions.iter().rev().find(|(pos, index)| {
-                *pos < span.start && compatible(self.study_actors[*index].kind)
-            });
+            let from_text = mentions
+                .iter()
+                .rev()
+                .find(|(pos, index)| *pos < span.start && compatible(self.study_actors[*index].kind));
             return match (from_history, from_text) {
-                (Some((pos, r, _)), Some((text_pos, index)))
-                    if text_pos > pos && span.start - text_pos < 400 =>
-                {
+                (Some((pos, r, _)), Some((text_pos, index))) if text_pos > pos && span.start - text_pos < 400 => {
                     let _ = r;
                     Some(Resolved {
                         actor: self.study_actor(*index),
@@ -258,14 +245,12 @@ impl ActorResolver {
         // A description ("the president", "the spokesman"): an earlier speaker whose
         // mention shared its head noun.
         let head = words.last().copied().unwrap_or_default();
-        if !head.is_empty()
-            && words
-                .first()
-                .is_some_and(|w| matches!(*w, "the" | "this" | "that"))
-        {
-            if let Some((_, r, _)) = history.iter().rev().find(|(_, _, text)| {
-                normalise(text).split_whitespace().any(|w| w == head) && normalise(text) != lower
-            }) {
+        if !head.is_empty() && words.first().is_some_and(|w| matches!(*w, "the" | "this" | "that")) {
+            if let Some((_, r, _)) = history
+                .iter()
+                .rev()
+                .find(|(_, _, text)| normalise(text).split_whitespace().any(|w| w == head) && normalise(text) != lower)
+            {
                 return Some(Resolved {
                     actor: r.actor.clone(),
                     method: "title",
@@ -275,12 +260,7 @@ impl ActorResolver {
         let description: Vec<&str> = words
             .iter()
             .copied()
-            .filter(|w| {
-                !matches!(
-                    *w,
-                    "the" | "a" | "an" | "some" | "several" | "many" | "two" | "three"
-                )
-            })
+            .filter(|w| !matches!(*w, "the" | "a" | "an" | "some" | "several" | "many" | "two" | "three"))
             .collect();
         if description.is_empty() {
             return None;
@@ -311,14 +291,8 @@ impl ActorResolver {
         for (alias, index) in &self.aliases {
             for (start, _) in lower.match_indices(alias.as_str()) {
                 let end = start + alias.len();
-                let bounded = lower[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric());
+                let bounded = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                    && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
                 if bounded && doc.quote_at(start).is_none() {
                     found.push((start, *index));
                 }
@@ -330,10 +304,7 @@ impl ActorResolver {
 }
 
 fn is_reference_pronoun(word: &str) -> bool {
-    matches!(
-        word,
-        "he" | "she" | "they" | "it" | "we" | "i" | "him" | "her"
-    )
+    matches!(word, "he" | "she" | "they" | "it" | "we" | "i" | "him" | "her")
 }
 
 /// Lower case, curly apostrophes straightened, possessive `'s` and spaces folded.
@@ -354,15 +325,10 @@ fn proper_name(mention: &str) -> Option<String> {
     while start > 0 && (starts_upper(words[start - 1]) || is_name_particle(words[start - 1])) {
         start -= 1;
     }
-    while start < end
-        && (TITLES.contains(&words[start].to_lowercase().as_str())
-            || is_name_particle(words[start]))
-    {
+    while start < end && (TITLES.contains(&words[start].to_lowercase().as_str()) || is_name_particle(words[start])) {
         start += 1;
     }
-    if start >= end
-        || end < words.len() && !words[end..].iter().all(|w| w.ends_with('.') || *w == "Jr")
-    {
+    if start >= end || end < words.len() && !words[end..].iter().all(|w| w.ends_with('.') || *w == "Jr") {
         // A name followed by lower-case words ("Trump supporters") is a description.
         if start < end && end < words.len() {
             return None;
@@ -391,11 +357,7 @@ fn is_name_particle(word: &str) -> bool {
 /// A normalised id: lower-case ASCII words joined by `_`.
 pub fn slug(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = name
-        .nfkd()
-        .filter(|c| c.is_ascii())
-        .collect::<String>()
-        .to_lowercase();
+    let folded: String = name.nfkd().filter(|c| c.is_ascii()).collect::<String>().to_lowercase();
     let mut id = String::new();
     for word in folded
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -416,10 +378,7 @@ pub fn slug(name: &str) -> String {
 /// (`trump` into `donald_trump`), when exactly one such full name was seen.
 pub fn surname_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
     let mut merges = HashMap::new();
-    for (id, actor) in actors
-        .iter()
-        .filter(|(_, a)| !a.in_study && !a.name.contains(' '))
-    {
+    for (id, actor) in actors.iter().filter(|(_, a)| !a.in_study && !a.name.contains(' ')) {
         let suffix = format!(" {}", actor.name.to_lowercase());
         let mut fulls = actors
             .values()
@@ -476,9 +435,7 @@ mod tests {
             .zip(resolved)
             .map(|(a, r)| {
                 (
-                    a.speaker
-                        .map(|s| s.slice(text).to_string())
-                        .unwrap_or_default(),
+                    a.speaker.map(|s| s.slice(text).to_string()).unwrap_or_default(),
                     r.map(|r| r.actor.id),
                 )
             })
@@ -489,10 +446,7 @@ mod tests {
     fn rightmost_longest_alias_wins() {
         let resolver = ActorResolver::new(&study());
         assert_eq!(resolver.match_alias("Putin aide Yuri Ushakov"), Some(2));
-        assert_eq!(
-            resolver.match_alias("Ukrainian president Volodymyr Zelensky"),
-            Some(0)
-        );
+        assert_eq!(resolver.match_alias("Ukrainian president Volodymyr Zelensky"), Some(0));
         assert_eq!(resolver.match_alias("the Kremlin"), Some(3));
         assert_eq!(resolver.match_alias("Putinesque"), None);
     }
@@ -506,12 +460,7 @@ mod tests {
         let ids: Vec<Option<&str>> = found.iter().map(|(_, id)| id.as_deref()).collect();
         assert_eq!(
             ids,
-            vec![
-                Some("zelensky"),
-                Some("zelensky"),
-                Some("kremlin"),
-                Some("kremlin")
-            ]
+            vec![Some("zelensky"), Some("zelensky"), Some("kremlin"), Some("kremlin")]
         );
     }
 
@@ -522,10 +471,7 @@ mod tests {
             &Study::default(),
         );
         let ids: Vec<Option<&str>> = found.iter().map(|(_, id)| id.as_deref()).collect();
-        assert_eq!(
-            ids,
-            vec![Some("ted_cruz"), Some("ted_cruz"), Some("officials")]
-        );
+        assert_eq!(ids, vec![Some("ted_cruz"), Some("ted_cruz"), Some("officials")]);
     }
 
     #[test]

@@ -47,9 +47,13 @@ pub struct TargetSpec {
     pub id: String,
     /// Used as the subject of the hypotheses: "ending the war".
     pub description: String,
-    /// Templates with `{}` for the description; defaults apply when empty.
+    /// Hypothesis for favour, `{}` standing for the description; default
+    /// "The speaker supports {}.".
     #[serde(default)]
-    pub hypotheses: Vec<String>,
+    pub favor_template: Option<String>,
+    /// Hypothesis for opposition; default "The speaker opposes {}.".
+    #[serde(default)]
+    pub against_template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -106,28 +110,22 @@ impl Study {
         let mut merged = Study::default();
         for path in paths {
             let study = Study::load(path)?;
-            let conflict = |what: &str, id: &str| {
-                StudyError::Invalid {
+            let conflict = |what: &str, id: &str| StudyError::Invalid {
                 path: path.clone(),
                 problem: format!("{what} {id:?} is defined differently in an earlier study file: keep one definition"),
-            }
             };
             merged.name = merged.name.or(study.name);
             merged.description = merged.description.or(study.description);
             for actor in study.actors {
                 match merged.actors.iter().find(|a| a.id == actor.id) {
-                    Some(existing) if *existing != actor => {
-                        return Err(conflict("actor", &actor.id))
-                    }
+                    Some(existing) if *existing != actor => return Err(conflict("actor", &actor.id)),
                     Some(_) => {}
                     None => merged.actors.push(actor),
                 }
             }
             for target in study.targets {
                 match merged.targets.iter().find(|t| t.id == target.id) {
-                    Some(existing) if *existing != target => {
-                        return Err(conflict("target", &target.id))
-                    }
+                    Some(existing) if *existing != target => return Err(conflict("target", &target.id)),
                     Some(_) => {}
                     None => merged.targets.push(target),
                 }
@@ -160,9 +158,10 @@ impl Study {
             if target.description.trim().is_empty() {
                 return Err(format!("target {:?} has an empty description", target.id));
             }
-            if let Some(bad) = target.hypotheses.iter().find(|h| !h.contains("{}")) {
+            let templates = [&target.favor_template, &target.against_template];
+            if let Some(bad) = templates.into_iter().flatten().find(|h| !h.contains("{}")) {
                 return Err(format!(
-                    "target {:?}: hypothesis {bad:?} needs a {{}} where the description goes",
+                    "target {:?}: template {bad:?} needs a {{}} where the description goes",
                     target.id
                 ));
             }
@@ -235,9 +234,7 @@ mod tests {
         assert!(dup.validate().unwrap_err().contains("used twice"));
         let bad: Study = toml::from_str("[[actors]]\nid = \"Bad Id\"\nname = \"x\"\n").unwrap();
         assert!(bad.validate().unwrap_err().contains("lower-case"));
-        assert!(
-            toml::from_str::<Study>("[[actors]]\nid = \"a\"\nname = \"x\"\nalias = []\n").is_err()
-        );
+        assert!(toml::from_str::<Study>("[[actors]]\nid = \"a\"\nname = \"x\"\nalias = []\n").is_err());
     }
 
     #[test]
@@ -247,24 +244,13 @@ mod tests {
         let b = dir.path().join("b.toml");
         let c = dir.path().join("c.toml");
         let target = "[[targets]]\nid = \"ceasefire\"\ndescription = \"a ceasefire\"\n";
-        std::fs::write(
-            &a,
-            format!("[[actors]]\nid = \"x\"\nname = \"X\"\n{target}"),
-        )
-        .unwrap();
-        std::fs::write(
-            &b,
-            format!("[[actors]]\nid = \"y\"\nname = \"Y\"\n{target}"),
-        )
-        .unwrap();
+        std::fs::write(&a, format!("[[actors]]\nid = \"x\"\nname = \"X\"\n{target}")).unwrap();
+        std::fs::write(&b, format!("[[actors]]\nid = \"y\"\nname = \"Y\"\n{target}")).unwrap();
         std::fs::write(&c, "[[actors]]\nid = \"x\"\nname = \"Other X\"\n").unwrap();
         let merged = Study::load_all(&[a.clone(), b]).unwrap();
         assert_eq!((merged.actors.len(), merged.targets.len()), (2, 1));
         let err = Study::load_all(&[a, c]).unwrap_err().to_string();
-        assert!(
-            err.contains("c.toml") && err.contains("defined differently"),
-            "{err}"
-        );
+        assert!(err.contains("c.toml") && err.contains("defined differently"), "{err}");
     }
 
     #[test]

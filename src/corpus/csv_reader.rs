@@ -4,9 +4,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use super::{
-    build_article, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped,
-};
+use super::{build_article, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped};
 
 pub struct CsvReader;
 
@@ -117,10 +115,7 @@ mod tests {
     fn write(content: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("wiki.csv");
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(content)
-            .unwrap();
+        std::fs::File::create(&path).unwrap().write_all(content).unwrap();
         (dir, path)
     }
 
@@ -129,10 +124,7 @@ mod tests {
         let (_dir, path) = write(
             b"url,date,title,text\nhttps://w/1,2019-01-02,T1,\"First line.\nSecond \"\"quoted\"\" line.\"\nhttps://w/2,2019-01-03,T2,Other.\n",
         );
-        let records: Vec<Record> = CsvReader
-            .read(&path, ReadLimits::default())
-            .unwrap()
-            .collect();
+        let records: Vec<Record> = CsvReader.read(&path, ReadLimits::default()).unwrap().collect();
         let a = records[0].as_ref().unwrap();
         assert_eq!(a.text, "First line.\nSecond \"quoted\" line.");
         assert_eq!(a.title.as_deref(), Some("T1"));
@@ -155,10 +147,7 @@ mod tests {
     #[test]
     fn rows_with_wrong_field_counts_or_bad_bytes_are_skipped() {
         let (_dir, path) = write(b"id,text\n1,good\n2,too,many\n3,caf\xe9\n4,also good\n");
-        let records: Vec<Record> = CsvReader
-            .read(&path, ReadLimits::default())
-            .unwrap()
-            .collect();
+        let records: Vec<Record> = CsvReader.read(&path, ReadLimits::default()).unwrap().collect();
         let good: Vec<&str> = records
             .iter()
             .filter_map(|r| r.as_ref().ok())
@@ -168,11 +157,7 @@ mod tests {
         let skipped: Vec<&Skipped> = records.iter().filter_map(|r| r.as_ref().err()).collect();
         assert_eq!(skipped.len(), 2);
         assert_eq!(skipped[0].line, Some(3));
-        assert!(
-            skipped[0].reason.contains("bad CSV row"),
-            "{}",
-            skipped[0].reason
-        );
+        assert!(skipped[0].reason.contains("bad CSV row"), "{}", skipped[0].reason);
         assert_eq!(skipped[1].line, Some(4));
         assert!(skipped[1].reason.contains("invalid UTF-8"));
     }

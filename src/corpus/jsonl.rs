@@ -8,8 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{
-    build_article, too_large, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits,
-    Record, Skipped,
+    build_article, too_large, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped,
 };
 
 pub struct JsonlReader;
@@ -54,22 +53,12 @@ impl JsonlRecords<'_> {
 
     fn parse_line(&self, bytes: &[u8]) -> Record {
         // A line far over the limit is refused before parsing it.
-        if bytes.len() as u64
-            > self
-                .limits
-                .max_article_bytes
-                .saturating_mul(2)
-                .saturating_add(1 << 20)
-        {
+        if bytes.len() as u64 > self.limits.max_article_bytes.saturating_mul(2).saturating_add(1 << 20) {
             return Err(self.skipped(None, too_large(bytes.len() as u64, self.limits)));
         }
         let line = std::str::from_utf8(bytes).map_err(|e| self.skipped(None, utf8_problem(&e)))?;
-        let value: Value = serde_json::from_str(line).map_err(|e| {
-            self.skipped(
-                None,
-                format!("malformed JSON ({e}): each line must be one JSON object"),
-            )
-        })?;
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| self.skipped(None, format!("malformed JSON ({e}): each line must be one JSON object")))?;
         let Value::Object(map) = value else {
             return Err(self.skipped(
                 None,
@@ -81,10 +70,7 @@ impl JsonlRecords<'_> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                return Err(self.skipped(
-                    id,
-                    format!("'text' must be a string, found {}", kind(other)),
-                ));
+                return Err(self.skipped(id, format!("'text' must be a string, found {}", kind(other))));
             }
         };
         let field = |name: &str| map.get(name).and_then(scalar_string);
@@ -96,13 +82,7 @@ impl JsonlRecords<'_> {
             source: field("source"),
             url: field("url"),
         };
-        build_article(
-            fields,
-            self.path,
-            Some(self.line),
-            bytes.len() as u64,
-            self.limits,
-        )
+        build_article(fields, self.path, Some(self.line), bytes.len() as u64, self.limits)
     }
 }
 
@@ -129,9 +109,7 @@ impl Iterator for JsonlRecords<'_> {
                 Err(e) => {
                     self.failed = true;
                     self.line += 1;
-                    return Some(Err(
-                        self.skipped(None, format!("read error, rest of file skipped: {e}"))
-                    ));
+                    return Some(Err(self.skipped(None, format!("read error, rest of file skipped: {e}"))));
                 }
             }
         }
@@ -166,10 +144,7 @@ mod tests {
     fn read_all(content: &[u8], limits: ReadLimits) -> Vec<Record> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(content)
-            .unwrap();
+        std::fs::File::create(&path).unwrap().write_all(content).unwrap();
         JsonlReader.read(&path, limits).unwrap().collect()
     }
 
@@ -200,9 +175,7 @@ mod tests {
         content.extend_from_slice(b"{\"id\": \"none\"}\n");
         content.extend_from_slice(b"{\"id\": \"num\", \"text\": 5}\n");
         content.extend_from_slice(b"[1, 2]\n");
-        content.extend_from_slice(
-            b"{\"id\": \"baddate\", \"text\": \"x\", \"date\": \"yesterday\"}\n",
-        );
+        content.extend_from_slice(b"{\"id\": \"baddate\", \"text\": \"x\", \"date\": \"yesterday\"}\n");
         content.extend_from_slice(b"{\"id\": \"last\", \"text\": \"Still read.\"}\n");
         let records = read_all(&content, ReadLimits::default());
         let skipped: Vec<(u64, String)> = records
@@ -230,20 +203,14 @@ mod tests {
     #[test]
     fn oversized_article_is_skipped_and_reading_goes_on() {
         let big = "x".repeat(5000);
-        let content = format!(
-            "{{\"id\": \"big\", \"text\": \"{big}\"}}\n{{\"id\": \"small\", \"text\": \"ok\"}}\n"
-        );
+        let content = format!("{{\"id\": \"big\", \"text\": \"{big}\"}}\n{{\"id\": \"small\", \"text\": \"ok\"}}\n");
         let records = read_all(
             content.as_bytes(),
             ReadLimits {
                 max_article_bytes: 1000,
             },
         );
-        assert!(records[0]
-            .as_ref()
-            .unwrap_err()
-            .reason
-            .contains("over the limit"));
+        assert!(records[0].as_ref().unwrap_err().reason.contains("over the limit"));
         assert_eq!(records[1].as_ref().unwrap().id, "small");
     }
 }

@@ -150,9 +150,7 @@ pub enum CorpusError {
         #[source]
         source: glob::PatternError,
     },
-    #[error(
-        "{path}: unknown input format; use .jsonl, .csv, .parquet, .txt or a folder of .txt files"
-    )]
+    #[error("{path}: unknown input format; use .jsonl, .csv, .parquet, .txt or a folder of .txt files")]
     UnknownFormat { path: PathBuf },
     #[error("{path}: cannot read: {source}")]
     Io {
@@ -230,15 +228,9 @@ pub(crate) fn build_article(
         article_id: id,
         reason,
     };
-    let id = fields
-        .id
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
+    let id = fields.id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let Some(text) = fields.text else {
-        return Err(skip(
-            id,
-            "no text: the 'text' field is missing or null".into(),
-        ));
+        return Err(skip(id, "no text: the 'text' field is missing or null".into()));
     };
     if text.trim().is_empty() {
         return Err(skip(id, "empty text".into()));
@@ -252,12 +244,12 @@ pub(crate) fn build_article(
         None => None,
         Some(raw) => match parse_date(&raw) {
             Some(date) => Some(date),
-            None => return Err(skip(
-                Some(id),
-                format!(
-                    "date {raw:?} is not a date: write it as YYYY-MM-DD (or an RFC 3339 timestamp)"
-                ),
-            )),
+            None => {
+                return Err(skip(
+                    Some(id),
+                    format!("date {raw:?} is not a date: write it as YYYY-MM-DD (or an RFC 3339 timestamp)"),
+                ))
+            }
         },
     };
     Ok(Article {
@@ -305,10 +297,7 @@ fn derive_id(file: &Path, key: &str) -> String {
 
 /// Describes invalid UTF-8 for a message: where it starts.
 pub(crate) fn utf8_problem(err: &std::str::Utf8Error) -> String {
-    format!(
-        "invalid UTF-8 at byte {}: save the file as UTF-8",
-        err.valid_up_to()
-    )
+    format!("invalid UTF-8 at byte {}: save the file as UTF-8", err.valid_up_to())
 }
 
 #[cfg(test)]
@@ -321,18 +310,12 @@ mod tests {
             InputFormat::for_path(Path::new("a/news.jsonl")).unwrap(),
             InputFormat::Jsonl
         );
-        assert_eq!(
-            InputFormat::for_path(Path::new("news.CSV")).unwrap(),
-            InputFormat::Csv
-        );
+        assert_eq!(InputFormat::for_path(Path::new("news.CSV")).unwrap(), InputFormat::Csv);
         assert_eq!(
             InputFormat::for_path(Path::new("n.parquet")).unwrap(),
             InputFormat::Parquet
         );
-        assert_eq!(
-            InputFormat::for_path(Path::new("n.txt")).unwrap(),
-            InputFormat::Txt
-        );
+        assert_eq!(InputFormat::for_path(Path::new("n.txt")).unwrap(), InputFormat::Txt);
         assert!(matches!(
             InputFormat::for_path(Path::new("n.docx")),
             Err(CorpusError::UnknownFormat { .. })
@@ -341,14 +324,8 @@ mod tests {
 
     #[test]
     fn dates_with_and_without_time() {
-        assert_eq!(
-            parse_date("2025-08-07"),
-            NaiveDate::from_ymd_opt(2025, 8, 7)
-        );
-        assert_eq!(
-            parse_date("2025-08-07T10:00:00Z"),
-            NaiveDate::from_ymd_opt(2025, 8, 7)
-        );
+        assert_eq!(parse_date("2025-08-07"), NaiveDate::from_ymd_opt(2025, 8, 7));
+        assert_eq!(parse_date("2025-08-07T10:00:00Z"), NaiveDate::from_ymd_opt(2025, 8, 7));
         assert_eq!(parse_date("07/08/2025"), None);
         assert_eq!(parse_date("2025-13-01"), None);
     }
@@ -363,9 +340,7 @@ mod tests {
 
     #[test]
     fn build_article_rejects_empty_and_oversized_text() {
-        let limits = ReadLimits {
-            max_article_bytes: 10,
-        };
+        let limits = ReadLimits { max_article_bytes: 10 };
         let fields = |text: &str| RawFields {
             id: Some("a".into()),
             text: Some(text.into()),

@@ -29,11 +29,7 @@ impl CorpusReader for ParquetCorpusReader {
         let frame = ParquetReader::new(file)
             .finish()
             .map_err(|e| malformed(e.to_string()))?;
-        let names: Vec<String> = frame
-            .get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
+        let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
         let string_column = |name: &str| -> Result<Option<StringChunked>, CorpusError> {
             let Some(position) = names.iter().position(|n| n.eq_ignore_ascii_case(name)) else {
                 return Ok(None);
@@ -58,9 +54,7 @@ impl CorpusReader for ParquetCorpusReader {
         let url = string_column("url")?;
         let rows = frame.height();
         let records = (0..rows).map(move |row| {
-            let get = |column: &Option<StringChunked>| {
-                column.as_ref().and_then(|c| c.get(row)).map(str::to_string)
-            };
+            let get = |column: &Option<StringChunked>| column.as_ref().and_then(|c| c.get(row)).map(str::to_string);
             let fields = RawFields {
                 id: get(&id),
                 text: text.get(row).map(str::to_string),
@@ -97,15 +91,9 @@ mod tests {
             .read(&path, ReadLimits::default())
             .unwrap()
             .collect();
-        assert_eq!(
-            records[0].as_ref().unwrap().date.unwrap().to_string(),
-            "2025-08-07"
-        );
+        assert_eq!(records[0].as_ref().unwrap().date.unwrap().to_string(), "2025-08-07");
         let skipped = records[1].as_ref().unwrap_err();
-        assert_eq!(
-            (skipped.line, skipped.article_id.as_deref()),
-            (Some(2), Some("b"))
-        );
+        assert_eq!((skipped.line, skipped.article_id.as_deref()), (Some(2), Some("b")));
         assert_eq!(records[2].as_ref().unwrap().text, "Three.");
     }
 
@@ -117,14 +105,8 @@ mod tests {
         ParquetWriter::new(File::create(&path).unwrap())
             .finish(&mut frame)
             .unwrap();
-        let err = ParquetCorpusReader
-            .read(&path, ReadLimits::default())
-            .err()
-            .unwrap();
-        assert!(
-            matches!(err, CorpusError::MissingTextColumn { .. }),
-            "{err}"
-        );
+        let err = ParquetCorpusReader.read(&path, ReadLimits::default()).err().unwrap();
+        assert!(matches!(err, CorpusError::MissingTextColumn { .. }), "{err}");
     }
 
     #[test]
@@ -132,10 +114,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.parquet");
         std::fs::write(&path, b"not parquet at all").unwrap();
-        let err = ParquetCorpusReader
-            .read(&path, ReadLimits::default())
-            .err()
-            .unwrap();
+        let err = ParquetCorpusReader.read(&path, ReadLimits::default()).err().unwrap();
         assert!(err.to_string().contains("c.parquet"), "{err}");
     }
 }

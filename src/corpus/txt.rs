@@ -21,9 +21,7 @@ impl CorpusReader for TxtReader {
         } else {
             vec![path.to_path_buf()]
         };
-        Ok(Box::new(
-            files.into_iter().map(move |file| read_file(&file, limits)),
-        ))
+        Ok(Box::new(files.into_iter().map(move |file| read_file(&file, limits))))
     }
 }
 
@@ -43,10 +41,7 @@ fn txt_files_below(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
             let path = entry.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
-            {
+            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
                 files.push(path);
             }
         }
@@ -84,11 +79,7 @@ fn read_file(file: &Path, limits: ReadLimits) -> Record {
         Ok(content) => content,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64
-                + 1;
+            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             return Err(skip(
                 Some(line),
                 format!("invalid UTF-8 at byte {valid}: save the file as UTF-8"),
@@ -147,10 +138,7 @@ mod tests {
     fn date_header_inline_or_on_its_own_line_is_metadata() {
         let (date, bytes) = date_header(" date 2025-08-07 Ukrainian president");
         assert_eq!(date.unwrap().to_string(), "2025-08-07");
-        assert_eq!(
-            &" date 2025-08-07 Ukrainian president"[bytes..],
-            "Ukrainian president"
-        );
+        assert_eq!(&" date 2025-08-07 Ukrainian president"[bytes..], "Ukrainian president");
         let (_, bytes) = date_header("date 2025-08-07\nText.");
         assert_eq!(&"date 2025-08-07\nText."[bytes..], "Text.");
         assert_eq!(date_header("dated 2025-08-07 x"), (None, 0));
@@ -160,11 +148,7 @@ mod tests {
     #[test]
     fn folder_of_files_with_bad_ones_skipped() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("b.txt"),
-            "date 2025-08-07\nZelensky wrote on X.",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("b.txt"), "date 2025-08-07\nZelensky wrote on X.").unwrap();
         std::fs::write(dir.path().join("a.txt"), "Whole file, unchanged.\n").unwrap();
         std::fs::write(dir.path().join("c.txt"), b"line one\nbad \xff byte").unwrap();
         std::fs::write(dir.path().join("d.txt"), "   \n").unwrap();
@@ -181,19 +165,12 @@ mod tests {
             ("a", "Whole file, unchanged.\n", 0)
         );
         let b = records[1].as_ref().unwrap();
-        assert_eq!(
-            (b.text.as_str(), b.text_offset),
-            ("Zelensky wrote on X.", 16)
-        );
+        assert_eq!((b.text.as_str(), b.text_offset), ("Zelensky wrote on X.", 16));
         let c = records[2].as_ref().unwrap_err();
         assert_eq!(c.line, Some(2));
         assert!(c.reason.contains("invalid UTF-8"));
         assert!(records[3].as_ref().unwrap_err().reason.contains("empty"));
-        assert!(records[4]
-            .as_ref()
-            .unwrap_err()
-            .reason
-            .contains("over the limit"));
+        assert!(records[4].as_ref().unwrap_err().reason.contains("over the limit"));
     }
 
     #[test]
@@ -202,10 +179,6 @@ mod tests {
             .read(Path::new("/nonexistent/x.txt"), ReadLimits::default())
             .unwrap()
             .collect();
-        assert!(records[0]
-            .as_ref()
-            .unwrap_err()
-            .reason
-            .contains("cannot read"));
+        assert!(records[0].as_ref().unwrap_err().reason.contains("cannot read"));
     }
 }

@@ -7,8 +7,8 @@
 //! paragraphs; quotations left without a cue go to the nearest speaker before them.
 
 use super::lexicon::{
-    cue_word, ends_noun_phrase, is_function_word, is_passive_auxiliary, is_pronoun,
-    is_verb_modifier, opens_adjunct, CueClass, CueWord, VerbForm,
+    cue_word, ends_noun_phrase, is_function_word, is_passive_auxiliary, is_pronoun, is_verb_modifier, opens_adjunct,
+    CueClass, CueWord, VerbForm,
 };
 use super::{Attribution, Extractor, StatementKind};
 use crate::text::{tokenize, trim_span, Document, Span, Token};
@@ -63,10 +63,7 @@ struct SentenceView<'d> {
 impl<'d> SentenceView<'d> {
     fn new(doc: &'d Document<'d>, span: Span) -> Self {
         let tokens = tokenize(doc.text, span);
-        let quoted = tokens
-            .iter()
-            .map(|t| doc.quote_at(t.span.start).is_some())
-            .collect();
+        let quoted = tokens.iter().map(|t| doc.quote_at(t.span.start).is_some()).collect();
         SentenceView {
             doc,
             span,
@@ -80,10 +77,7 @@ impl<'d> SentenceView<'d> {
     }
 
     fn word(&self, i: usize) -> Option<&str> {
-        self.tokens
-            .get(i)
-            .filter(|t| t.is_word)
-            .map(|t| t.lower.as_str())
+        self.tokens.get(i).filter(|t| t.is_word).map(|t| t.lower.as_str())
     }
 
     fn is(&self, i: usize, word: &str) -> bool {
@@ -108,12 +102,8 @@ impl<'d> SentenceView<'d> {
     }
 
     fn span_of(&self, from: usize, to_exclusive: usize) -> Option<Span> {
-        (from < to_exclusive && to_exclusive <= self.len()).then(|| {
-            Span::new(
-                self.tokens[from].span.start,
-                self.tokens[to_exclusive - 1].span.end,
-            )
-        })
+        (from < to_exclusive && to_exclusive <= self.len())
+            .then(|| Span::new(self.tokens[from].span.start, self.tokens[to_exclusive - 1].span.end))
     }
 
     fn words_between(&self, from: usize, to_exclusive: usize) -> usize {
@@ -138,8 +128,6 @@ enum CueShape {
 struct Cue {
     /// First token of the cue phrase (auxiliaries and adverbs included).
     first: usize,
-    /// The verb (or `according`).
-    verb: usize,
     /// Last token of the cue phrase.
     last: usize,
     shape: CueShape,
@@ -160,11 +148,9 @@ fn find_cues(view: &SentenceView) -> Vec<Cue> {
             continue;
         }
         if token.is("according") && view.is(k + 1, "to") {
-            let clause_start =
-                (k > 0 && view.is_punct(k - 1, ",;—–(")).then(|| view.tokens[k - 1].span.start);
+            let clause_start = (k > 0 && view.is_punct(k - 1, ",;—–(")).then(|| view.tokens[k - 1].span.start);
             cues.push(Cue {
                 first: k,
-                verb: k,
                 last: k + 1,
                 shape: CueShape::AccordingTo,
                 subject_elided: false,
@@ -239,9 +225,7 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     {
         return None;
     }
-    if next
-        .is_some_and(|t| t.is_word && cue_word(&t.lower).is_some_and(|w| w.form != VerbForm::Ing))
-    {
+    if next.is_some_and(|t| t.is_word && cue_word(&t.lower).is_some_and(|w| w.form != VerbForm::Ing)) {
         return None; // "reports said": the first is a noun
     }
     let next_word = view.word(k + 1);
@@ -257,16 +241,7 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
                 .is_some_and(|w| cue_word(w).is_some_and(|c| c.form == VerbForm::Ing));
     let takes_infinitive = matches!(
         word.lemma,
-        "want"
-            | "plan"
-            | "hope"
-            | "intend"
-            | "expect"
-            | "promise"
-            | "pledge"
-            | "vow"
-            | "decide"
-            | "agree"
+        "want" | "plan" | "hope" | "intend" | "expect" | "promise" | "pledge" | "vow" | "decide" | "agree"
     ) && next_word == Some("to");
     match word.class {
         CueClass::Describe => {
@@ -275,10 +250,7 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
             }
         }
         _ if needs_marker(&word) => {
-            if !(marker_follows
-                || takes_infinitive
-                || at_clause_end && word.class == CueClass::Speech)
-            {
+            if !(marker_follows || takes_infinitive || at_clause_end && word.class == CueClass::Speech) {
                 return None;
             }
         }
@@ -310,15 +282,10 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
         return None; // passive: "was asked", "is expected"
     }
     let before = first.checked_sub(1);
-    let prev_lower = before
-        .and_then(|b| view.tokens.get(b))
-        .map(|t| t.lower.as_str());
+    let prev_lower = before.and_then(|b| view.tokens.get(b)).map(|t| t.lower.as_str());
     let (subject_elided, clause_start) = if word.form == VerbForm::Ing {
         // A gerund after a comma (`,” adding`) starts a clause sharing the subject.
-        (
-            true,
-            comma_before(view, first).then(|| view.tokens[first].span.start),
-        )
+        (true, comma_before(view, first).then(|| view.tokens[first].span.start))
     } else if matches!(prev_lower, Some("and" | "but")) {
         let b = first - 1;
         let start = if comma_before(view, b) {
@@ -332,7 +299,6 @@ fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     };
     Some(Cue {
         first,
-        verb: k,
         last: k,
         shape: CueShape::Verb(word),
         subject_elided,
@@ -358,10 +324,9 @@ fn describe_pattern(view: &SentenceView, k: usize, word: CueWord) -> bool {
         _ => {
             view.is(k + 1, "for")
                 || view.is(k + 1, "on")
-                || window.take(8).any(|i| {
-                    view.opens_quote(i).is_some()
-                        && view.tokens[i].span.start > view.tokens[k].span.end
-                })
+                || window
+                    .take(8)
+                    .any(|i| view.opens_quote(i).is_some() && view.tokens[i].span.start > view.tokens[k].span.end)
         }
     }
 }
@@ -380,10 +345,7 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
     let cues = find_cues(view);
     let mut local: Vec<Candidate> = Vec::new();
     if let Some(candidate) = colon_statement(view) {
-        if !earlier
-            .iter()
-            .any(|a| a.content.overlaps(covering(&candidate.pieces)))
-        {
+        if !earlier.iter().any(|a| a.content.overlaps(covering(&candidate.pieces))) {
             local.push(candidate);
         }
     }
@@ -391,14 +353,9 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
         let cue_start = view.tokens[cue.first].span.start;
         // A cue inside an earlier content either opens a new clause (and ends that
         // content) or is nested reporting, which belongs to the outer statement.
-        if let Some(owner) = local
-            .iter_mut()
-            .find(|c| covering(&c.pieces).contains(cue_start))
-        {
+        if let Some(owner) = local.iter_mut().find(|c| covering(&c.pieces).contains(cue_start)) {
             match cue.clause_start {
-                Some(boundary) if boundary > covering(&owner.pieces).start => {
-                    truncate(view, owner, boundary)
-                }
+                Some(boundary) if boundary > covering(&owner.pieces).start => truncate(view, owner, boundary),
                 _ => continue,
             }
         }
@@ -424,17 +381,11 @@ fn sentence_attributions(view: &SentenceView, earlier: &[Attribution]) -> Vec<At
             local.push(candidate);
         }
     }
-    local
-        .into_iter()
-        .filter_map(|c| finish(view.doc, c))
-        .collect()
+    local.into_iter().filter_map(|c| finish(view.doc, c)).collect()
 }
 
 fn covering(pieces: &[Span]) -> Span {
-    pieces
-        .iter()
-        .skip(1)
-        .fold(pieces[0], |acc, p| acc.union(*p))
+    pieces.iter().skip(1).fold(pieces[0], |acc, p| acc.union(*p))
 }
 
 /// Ends a candidate's content before byte `boundary`.
@@ -468,8 +419,7 @@ fn sentence_subject(view: &SentenceView) -> Option<Span> {
         start += 1;
     }
     // A dateline: `WASHINGTON, Dec. 8 (UPI) — ...`, `Washington (AFP) – ...`.
-    if let Some(dash) = (start..view.len().min(start + 12)).find(|&i| view.is_punct(i, "—–-―"))
-    {
+    if let Some(dash) = (start..view.len().min(start + 12)).find(|&i| view.is_punct(i, "—–-―")) {
         let dateline = (start..dash).all(|i| {
             let t = &view.tokens[i];
             t.capitalized
@@ -529,8 +479,7 @@ fn sentence_subject(view: &SentenceView) -> Option<Span> {
         return None;
     }
     let first = &view.tokens[start];
-    let speakerish =
-        first.capitalized || opens_speaker_phrase(&first.lower) || is_role_noun(&first.lower);
+    let speakerish = first.capitalized || opens_speaker_phrase(&first.lower) || is_role_noun(&first.lower);
     let head = view.word(end - 1)?;
     (speakerish && !is_function_word(head))
         .then(|| view.span_of(start, end))
@@ -625,11 +574,7 @@ fn looks_like_verb(view: &SentenceView, i: usize) -> bool {
                 | "rallied"
         )
         || w.len() > 4 && w.ends_with("ed") && !is_role_noun(w)
-        || w.ends_with('s')
-            && !w.ends_with("ss")
-            && i > 0
-            && view.tokens[i - 1].capitalized
-            && !is_role_noun(w)
+        || w.ends_with('s') && !w.ends_with("ss") && i > 0 && view.tokens[i - 1].capitalized && !is_role_noun(w)
 }
 
 /// Common nouns that head a speaker phrase in news.
@@ -785,9 +730,9 @@ fn trim_phrase_tail(view: &SentenceView, start: usize, mut stop: usize) -> usize
             }
         }
         if stop > start + 1
-            && view.word(stop - 1).is_some_and(|w| {
-                is_function_word(w) || matches!(w, "at" | "on" | "in" | "during" | "for")
-            })
+            && view
+                .word(stop - 1)
+                .is_some_and(|w| is_function_word(w) || matches!(w, "at" | "on" | "in" | "during" | "for"))
             && !view.tokens[stop - 1].capitalized
         {
             stop -= 1;
@@ -915,10 +860,7 @@ fn verb_statement(
     };
     let mut antecedent = None;
     // `Smith, who said ...`: the mention is `who`, the actor is Smith.
-    if !cue.subject_elided
-        && cue.first > 0
-        && (view.is(cue.first - 1, "who") || view.is(cue.first - 1, "which"))
-    {
+    if !cue.subject_elided && cue.first > 0 && (view.is(cue.first - 1, "who") || view.is(cue.first - 1, "which")) {
         let who = cue.first - 1;
         speaker = Some(view.tokens[who].span);
         let before = if who > 0 && view.is_punct(who - 1, ",") {
@@ -934,25 +876,17 @@ fn verb_statement(
         inherited = true;
     }
     let mut cue_end = cue.last + 1;
-    let descriptive = word.class == CueClass::Describe
-        && !view.is(cue.last + 1, "for")
-        && !view.is(cue.last + 1, "on");
+    let descriptive = word.class == CueClass::Describe && !view.is(cue.last + 1, "for") && !view.is(cue.last + 1, "on");
 
     // Inverted attribution after a quotation: `”, said Smith.`
     let mut inverted = false;
-    if speaker.is_none()
-        && !cue.subject_elided
-        && cue.first > 0
-        && view.is_punct(cue.first - 1, ",”\"'’")
-    {
+    if speaker.is_none() && !cue.subject_elided && cue.first > 0 && view.is_punct(cue.first - 1, ",”\"'’") {
         if let Some((span, end)) = phrase_after(view, cue_end, 8) {
             let after_quote = comma_before(view, cue.first) && view.is_quote_mark(cue.first - 1)
                 || view.is_quote_mark(cue.first - 1)
                 || cue.first >= 2 && view.is_quote_mark(cue.first - 2);
             let named = (view.tokens[cue_end].capitalized
-                || view
-                    .word(cue_end)
-                    .is_some_and(|w| matches!(w, "the" | "a" | "an")))
+                || view.word(cue_end).is_some_and(|w| matches!(w, "the" | "a" | "an")))
                 && !view.word(cue_end).is_some_and(is_function_word);
             let object = view.word(cue_end).is_some_and(is_object_word);
             if (end >= view.len() || view.is_punct(end, ".,;!?"))
@@ -1011,9 +945,8 @@ fn verb_statement(
             t > 0 && !view.tokens[t - 1].is_word && view.words_between(0, t) >= 1
         });
     if content_before && !inverted {
-        let tail_is_adjunct = cue_end >= limit_token
-            || view.is_punct(cue_end, ".!?")
-            || view.word(cue_end).is_some_and(opens_adjunct);
+        let tail_is_adjunct =
+            cue_end >= limit_token || view.is_punct(cue_end, ".!?") || view.word(cue_end).is_some_and(opens_adjunct);
         let short_tail = tail_is_adjunct
             && view.words_between(cue_end, limit_token) <= 5
             && view.opens_quote(content_start).is_none()
@@ -1024,12 +957,8 @@ fn verb_statement(
         }
     }
 
-    let cue_span_to = |end_token: usize| {
-        Span::new(
-            view.tokens[cue.first].span.start,
-            view.tokens[end_token - 1].span.end,
-        )
-    };
+    let cue_span_to =
+        |end_token: usize| Span::new(view.tokens[cue.first].span.start, view.tokens[end_token - 1].span.end);
     if let Some(right) = right.filter(|_| !inverted) {
         // Content follows the cue. An adjunct such as "on X" in "wrote on X:" is
         // part of the cue phrase.
@@ -1054,10 +983,7 @@ fn verb_statement(
         return Some(Candidate {
             speaker,
             antecedent,
-            cue: Span::new(
-                view.tokens[cue.first].span.start,
-                view.tokens[cue_end].span.end,
-            ),
+            cue: Span::new(view.tokens[cue.first].span.start, view.tokens[cue_end].span.end),
             pieces: vec![next],
             descriptive: false,
             base_confidence: base_confidence(word, inherited, speaker.is_some()),
@@ -1076,8 +1002,7 @@ fn verb_statement(
     let left = left_content(view, speaker_token)?;
     // Trailing adjunct words ("wrote on X.") belong to the cue.
     let mut tail = cue_end;
-    while tail < limit_token && tail < view.len() && view.tokens[tail].is_word && !view.quoted[tail]
-    {
+    while tail < limit_token && tail < view.len() && view.tokens[tail].is_word && !view.quoted[tail] {
         tail += 1;
     }
     let mut pieces = vec![left];
@@ -1090,12 +1015,9 @@ fn verb_statement(
             view.opens_quote(tail + 1).is_some()
         } else {
             view.words_between(tail + 1, limit_token) >= 2
-                && !view.word(tail + 1).is_some_and(|w| {
-                    matches!(
-                        w,
-                        "but" | "and" | "while" | "as" | "when" | "because" | "although"
-                    )
-                })
+                && !view
+                    .word(tail + 1)
+                    .is_some_and(|w| matches!(w, "but" | "and" | "while" | "as" | "when" | "because" | "although"))
         };
         if continues {
             if let Some(more) = right_content(view, tail + 1, limit_token) {
@@ -1106,11 +1028,7 @@ fn verb_statement(
     Some(Candidate {
         speaker,
         antecedent,
-        cue: cue_span_to(if inverted {
-            cue.last + 1
-        } else {
-            tail.max(cue.last + 1)
-        }),
+        cue: cue_span_to(if inverted { cue.last + 1 } else { tail.max(cue.last + 1) }),
         pieces,
         descriptive: false,
         base_confidence: base_confidence(word, inherited, speaker.is_some()) + 0.05,
@@ -1125,9 +1043,7 @@ fn next_paragraph_quote(doc: &Document, from: usize) -> Option<Span> {
     if !doc.text[start..].starts_with(['"', '“', '`']) {
         return None;
     }
-    let end = doc.text[start..]
-        .find('\n')
-        .map_or(doc.text.len(), |e| start + e);
+    let end = doc.text[start..].find('\n').map_or(doc.text.len(), |e| start + e);
     let span = trim_content(doc.text, Span::new(start, end));
     (!span.is_empty()).then_some(span)
 }
@@ -1149,14 +1065,10 @@ fn colon_statement(view: &SentenceView) -> Option<Candidate> {
     });
     let name_ok = colon > first
         && (colon - first <= 3 || all_caps)
-        && (first..colon)
-            .all(|i| view.tokens[i].is_word && (view.tokens[i].capitalized || view.is(i, "of")))
+        && (first..colon).all(|i| view.tokens[i].is_word && (view.tokens[i].capitalized || view.is(i, "of")))
         && view.tokens[first].capitalized;
     let inside_opening_quote = first > 0 && view.quoted[colon];
-    if !name_ok
-        || view.quoted[colon] && !inside_opening_quote
-        || view.words_between(colon + 1, view.len()) < 3
-    {
+    if !name_ok || view.quoted[colon] && !inside_opening_quote || view.words_between(colon + 1, view.len()) < 3 {
         return None;
     }
     let text = view.doc.text;
@@ -1164,9 +1076,7 @@ fn colon_statement(view: &SentenceView) -> Option<Candidate> {
     let paragraph_end = text[after..].find('\n').map_or(text.len(), |e| after + e);
     let content = trim_content(text, Span::new(after, paragraph_end));
     let content = match view.doc.quote_at(content.start) {
-        Some(q) if view.doc.quotes[q].outer.start == content.start => {
-            content.union(view.doc.quotes[q].outer)
-        }
+        Some(q) if view.doc.quotes[q].outer.start == content.start => content.union(view.doc.quotes[q].outer),
         _ => content,
     };
     Some(Candidate {
@@ -1211,10 +1121,7 @@ fn content_start(view: &SentenceView, after_cue: usize, word: CueWord) -> usize 
     let window_end = (i + 9).min(n);
     let marker = (i..window_end).find(|&j| {
         !view.quoted[j]
-            && (view.is(j, "that")
-                || view.is_punct(j, ":")
-                || view.opens_quote(j).is_some()
-                || view.is_punct(j, ","))
+            && (view.is(j, "that") || view.is_punct(j, ":") || view.opens_quote(j).is_some() || view.is_punct(j, ","))
     });
     let clause_word = |j: usize| {
         view.word(j)
@@ -1223,11 +1130,7 @@ fn content_start(view: &SentenceView, after_cue: usize, word: CueWord) -> usize 
     if word.takes_object || view.word(i).is_some_and(opens_adjunct) {
         if let Some(m) = marker {
             if !(i..m).any(clause_word) && (m - i) <= 8 {
-                i = if view.opens_quote(m).is_some() {
-                    m
-                } else {
-                    m + 1
-                };
+                i = if view.opens_quote(m).is_some() { m } else { m + 1 };
             }
         } else if word.takes_object {
             // told reporters the war must end: skip a short object.
@@ -1299,9 +1202,7 @@ fn right_content(view: &SentenceView, from: usize, limit: usize) -> Option<Span>
     if let Some(q) = starts_quote {
         let quote = view.doc.quotes[q];
         // Multi-sentence quotations run past this sentence.
-        if quote.outer.end > span.end
-            || view.words_between(view.token_at_or_after(quote.outer.end), limit) == 0
-        {
+        if quote.outer.end > span.end || view.words_between(view.token_at_or_after(quote.outer.end), limit) == 0 {
             span = span.union(quote.outer);
             if quote.outer.end >= span.end || limit >= view.len() {
                 span.end = quote.outer.end.max(span.end.min(view.span.end));
@@ -1323,9 +1224,7 @@ fn left_content(view: &SentenceView, speaker_token: usize) -> Option<Span> {
     if end == speaker_token {
         return None; // no punctuation: "Smith said" mid-clause is not an afterthought
     }
-    let before = view
-        .span_of(0, end)
-        .map(|s| Span::new(view.span.start, s.end));
+    let before = view.span_of(0, end).map(|s| Span::new(view.span.start, s.end));
     let mark_pos = view.tokens[speaker_token - 1].span.start;
     let quote = view.doc.quote_at(mark_pos).or_else(|| {
         (end > 0)
@@ -1358,30 +1257,20 @@ fn left_content(view: &SentenceView, speaker_token: usize) -> Option<Span> {
 fn according_to(view: &SentenceView, cue: &Cue, limit: usize) -> Option<Candidate> {
     let (speaker, after) = phrase_after(view, cue.last + 1, 10)?;
     let limit_token = view.token_at_or_after(limit);
-    let cue_span = Span::new(
-        view.tokens[cue.first].span.start,
-        view.tokens[cue.last].span.end,
-    );
+    let cue_span = Span::new(view.tokens[cue.first].span.start, view.tokens[cue.last].span.end);
     let pieces = if view.words_between(0, cue.first) >= 3 {
         let mut end = cue.first;
         while end > 0 && !view.tokens[end - 1].is_word {
             end -= 1;
         }
-        let span = trim_content(
-            view.doc.text,
-            Span::new(view.span.start, view.tokens[end - 1].span.end),
-        );
+        let span = trim_content(view.doc.text, Span::new(view.span.start, view.tokens[end - 1].span.end));
         let span = match view.doc.quote_at(view.tokens[end - 1].span.start) {
             Some(q) => span.union(view.doc.quotes[q].inner),
             None => span,
         };
         vec![span]
     } else {
-        let from = if view.is_punct(after, ",") {
-            after + 1
-        } else {
-            after
-        };
+        let from = if view.is_punct(after, ",") { after + 1 } else { after };
         vec![right_content(view, from, limit_token)?]
     };
     Some(Candidate {
@@ -1478,11 +1367,10 @@ fn piece_text(doc: &Document, piece: Span) -> String {
     let slice = piece.slice(doc.text);
     let inner = trim_span(doc.text, piece, QUOTE_MARKS);
     let single_quote = doc.quotes.iter().filter(|q| piece.covers(q.outer)).count() <= 1
-        && doc.quotes.iter().any(|q| {
-            q.outer.covers(piece)
-                || piece == q.outer
-                || trim_span(doc.text, q.outer, CONTENT_EDGE) == piece
-        });
+        && doc
+            .quotes
+            .iter()
+            .any(|q| q.outer.covers(piece) || piece == q.outer || trim_span(doc.text, q.outer, CONTENT_EDGE) == piece);
     let text = if single_quote {
         trim_span(doc.text, inner, CONTENT_EDGE).slice(doc.text)
     } else {
@@ -1497,9 +1385,7 @@ impl RuleExtractor {
     fn attribute_uncued_quotes(&self, doc: &Document, found: &mut Vec<Attribution>) {
         for quote in doc.quotes.iter().filter(|q| q.double) {
             let words = quote.inner.slice(doc.text).split_whitespace().count();
-            if words < self.min_orphan_quote_words.min(2)
-                || found.iter().any(|a| a.content.overlaps(quote.outer))
-            {
+            if words < self.min_orphan_quote_words.min(2) || found.iter().any(|a| a.content.overlaps(quote.outer)) {
                 continue;
             }
             let nearest = found
@@ -1532,16 +1418,13 @@ impl RuleExtractor {
                 .map_or(previous.content.end, |c| c.end.max(previous.content.end));
             let gap = &doc.text[attribution_end.min(quote.outer.start)..quote.outer.start];
             let continues = previous.kind == StatementKind::Direct
-                && previous
-                    .cue
-                    .is_some_and(|c| c.start >= previous.content.end)
+                && previous.cue.is_some_and(|c| c.start >= previous.content.end)
                 && !gap.contains('\n')
                 && gap.len() < 60;
             if continues {
                 let previous = &mut found[nearest];
                 previous.content = previous.content.union(content);
-                previous.content_text =
-                    format!("{} {}", previous.content_text, piece_text(doc, content));
+                previous.content_text = format!("{} {}", previous.content_text, piece_text(doc, content));
                 previous.sentences = previous.sentences.union(sentences_around(doc, content));
                 continue;
             }
@@ -1570,25 +1453,20 @@ fn dash_attribution(doc: &Document, after: usize) -> Option<(Span, Span)> {
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let trimmed = line.trim_start();
     let dash_at = after + (line.len() - trimmed.len());
-    let dash = trimmed
-        .chars()
-        .next()
-        .filter(|c| matches!(c, '―' | '—' | '–' | '-'))?;
+    let dash = trimmed.chars().next().filter(|c| matches!(c, '―' | '—' | '–' | '-'))?;
     let name_part = trimmed[dash.len_utf8()..].trim();
     let words: Vec<&str> = name_part.split_whitespace().collect();
     let looks_like_name = (1..=5).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(|c| c.is_uppercase())
-                || matches!(*w, "of" | "de" | "van" | "von")
-        })
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || matches!(*w, "of" | "de" | "van" | "von"))
         && !name_part.ends_with(['.', '?', '!'])
         || words.len() == 1 && name_part.len() > 2;
     if !looks_like_name || words.is_empty() {
         return None;
     }
-    let name_start = dash_at
-        + dash.len_utf8()
-        + (trimmed[dash.len_utf8()..].len() - trimmed[dash.len_utf8()..].trim_start().len());
+    let name_start =
+        dash_at + dash.len_utf8() + (trimmed[dash.len_utf8()..].len() - trimmed[dash.len_utf8()..].trim_start().len());
     let speaker = Span::new(name_start, name_start + name_part.len());
     Some((speaker, Span::new(dash_at, dash_at + dash.len_utf8())))
 }
@@ -1596,12 +1474,9 @@ fn dash_attribution(doc: &Document, after: usize) -> Option<(Span, Span)> {
 /// The sentences a span touches, as one span.
 fn sentences_around(doc: &Document, span: Span) -> Span {
     let mut sentences = span;
-    for s in [
-        doc.sentence_at(span.start),
-        doc.sentence_at(span.end.saturating_sub(1)),
-    ]
-    .into_iter()
-    .flatten()
+    for s in [doc.sentence_at(span.start), doc.sentence_at(span.end.saturating_sub(1))]
+        .into_iter()
+        .flatten()
     {
         sentences = sentences.union(doc.sentences[s]);
     }
@@ -1669,7 +1544,8 @@ mod tests {
 
     #[test]
     fn multi_sentence_quote_before_its_attribution() {
-        let f = one("“Right on my way I spoke with him. Our position is clear. The war must end,” Zelensky wrote on X.");
+        let f =
+            one("“Right on my way I spoke with him. Our position is clear. The war must end,” Zelensky wrote on X.");
         assert!(
             f.content.starts_with("Right on my way") && f.content.ends_with("The war must end"),
             "{}",
@@ -1695,12 +1571,8 @@ mod tests {
 
     #[test]
     fn reported_speech_with_that_and_without() {
-        let f =
-            one("Trump has admitted that repeated civilian casualties have tested his patience.");
-        assert_eq!(
-            f.content,
-            "repeated civilian casualties have tested his patience"
-        );
+        let f = one("Trump has admitted that repeated civilian casualties have tested his patience.");
+        assert_eq!(f.content, "repeated civilian casualties have tested his patience");
         assert_eq!(
             (f.cue.as_deref(), f.kind),
             (Some("has admitted"), StatementKind::Indirect)
@@ -1758,17 +1630,11 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(
             (found[0].content.as_str(), found[0].kind),
-            (
-                "the meeting as “highly productive,”",
-                StatementKind::Descriptive
-            )
+            ("the meeting as “highly productive,”", StatementKind::Descriptive)
         );
         assert_eq!(found[0].speaker.as_deref(), Some("Trump"));
         assert_eq!(found[0].cue.as_deref(), Some("earlier described"));
-        assert_eq!(
-            found[1].content,
-            "Great progress was made! Everyone agrees."
-        );
+        assert_eq!(found[1].content, "Great progress was made! Everyone agrees.");
         assert_eq!(
             (found[1].speaker.as_deref(), found[1].kind),
             (Some("Trump"), StatementKind::Direct)
@@ -1777,7 +1643,9 @@ mod tests {
 
     #[test]
     fn coordinated_verbs_share_the_subject_and_split_the_content() {
-        let found = extract("The president has long claimed he could end it quickly, but has admitted that the strikes tested him.");
+        let found = extract(
+            "The president has long claimed he could end it quickly, but has admitted that the strikes tested him.",
+        );
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].content, "he could end it quickly");
         assert_eq!(found[1].content, "the strikes tested him");
@@ -1793,18 +1661,14 @@ mod tests {
 
     #[test]
     fn nested_reporting_stays_inside_the_outer_statement() {
-        let found = extract(
-            "Zelensky has said he and Trump agree that the war “must end,” following a meeting.",
-        );
+        let found = extract("Zelensky has said he and Trump agree that the war “must end,” following a meeting.");
         assert_eq!(found.len(), 1);
         assert!(found[0].content.starts_with("he and Trump agree"));
     }
 
     #[test]
     fn uncued_quote_goes_to_the_previous_speaker() {
-        let found = extract(
-            "“We will rebuild,” the mayor said.\n\n“Every street, every house will stand again.”",
-        );
+        let found = extract("“We will rebuild,” the mayor said.\n\n“Every street, every house will stand again.”");
         assert_eq!(found.len(), 2);
         assert_eq!(found[1].speaker.as_deref(), Some("the mayor"));
         assert_eq!(found[1].cue, None);
@@ -1825,8 +1689,7 @@ mod tests {
         let speakers: Vec<Option<&str>> = found.iter().map(|f| f.speaker.as_deref()).collect();
         assert_eq!(speakers, vec![Some("WALLACE"), Some("PENCE")]);
         assert!(
-            found[0].content.starts_with("Let’s start")
-                && found[0].content.ends_with("Will she be there?"),
+            found[0].content.starts_with("Let’s start") && found[0].content.ends_with("Will she be there?"),
             "{}",
             found[0].content
         );

@@ -1,11 +1,21 @@
-//! Models: where transformer models run (libtorch through tch and rust-bert).
+//! Models: where transformer models come from and how they run (libtorch through
+//! tch and rust-bert, tokenizers through the `tokenizers` crate).
 //!
-//! This module knows nothing of statements or tables. For now it resolves the device
-//! a run asks for; model loading, tokenizers, batching and label maps come with the
-//! scoring stage.
+//! This module knows nothing of statements or tables: it turns texts and text pairs
+//! into class probabilities with named labels.
+
+pub mod classifier;
+mod hub;
+pub mod labels;
+pub mod registry;
+
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use classifier::{Architecture, Input, Prediction, SequenceClassifier};
+pub use labels::{Labels, NliLabels, ToneLabels};
+pub use registry::{ModelSource, ModelSpec, Registry, ResolvedModel, Task};
 /// The device a user asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -55,10 +65,42 @@ impl ResolvedDevice {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error(
-        "--device cuda was asked for, but libtorch sees no CUDA device: use --device cpu or auto"
-    )]
+    #[error("--device cuda was asked for, but libtorch sees no CUDA device: use --device cpu or auto")]
     NoCuda,
+    #[error("model registry {path}: {detail}")]
+    Registry { path: PathBuf, detail: String },
+    #[error("no model named {name:?}; the registry knows: {known}")]
+    UnknownModel { name: String, known: String },
+    #[error("model {name:?} is a {declared} model, not a {task} model")]
+    WrongTask {
+        name: String,
+        task: &'static str,
+        declared: &'static str,
+    },
+    #[error("model {model}: {path}: {detail}")]
+    File {
+        model: String,
+        path: PathBuf,
+        detail: String,
+    },
+    #[error("model {model} is declared as {declared} but its config.json says model_type {found:?}: fix the registry's architecture")]
+    Architecture {
+        model: String,
+        declared: String,
+        found: String,
+    },
+    #[error("model {model}: {problem}")]
+    Labels { model: String, problem: String },
+    #[error("model {model}: cannot tokenize: {detail}")]
+    Tokenize { model: String, detail: String },
+    #[error("model {model}: forward pass failed: {detail}")]
+    Forward { model: String, detail: String },
+    #[error("Hugging Face model {repo}@{revision}: {detail}")]
+    Hub {
+        repo: String,
+        revision: String,
+        detail: String,
+    },
 }
 
 /// Number of CUDA devices libtorch can use.
@@ -86,10 +128,7 @@ mod tests {
 
     #[test]
     fn cpu_always_resolves_and_auto_matches_libtorch() {
-        assert_eq!(
-            resolve_device(DeviceChoice::Cpu).unwrap(),
-            ResolvedDevice::Cpu
-        );
+        assert_eq!(resolve_device(DeviceChoice::Cpu).unwrap(), ResolvedDevice::Cpu);
         let auto = resolve_device(DeviceChoice::Auto).unwrap();
         assert_eq!(auto == ResolvedDevice::Cpu, !tch::Cuda::is_available());
         // libtorch really runs: a tensor computed on the resolved device.

@@ -24,6 +24,28 @@ pub struct Manifest {
     pub runtime: Runtime,
     /// Files written, relative to the output folder.
     pub outputs: Vec<String>,
+    /// Models that scored, pinned by the hash of their weights.
+    pub models: Vec<ModelReport>,
+    /// Per task: what was scored, deduplicated and truncated, or why nothing was.
+    pub scoring: Vec<ScoringReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelReport {
+    pub name: String,
+    pub task: String,
+    pub architecture: String,
+    pub source: crate::models::ModelSource,
+    pub folder: String,
+    pub weights_sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoringReport {
+    pub task: String,
+    /// `scored`, or why not: `no model configured`, `no targets in the study`.
+    pub status: String,
+    pub stats: Option<crate::score::ScoreStats>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

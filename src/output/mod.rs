@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 
-pub use manifest::{Counts, InputReport, Manifest, Runtime, Timings, MAX_SKIPPED_LISTED};
+pub use manifest::{Counts, InputReport, Manifest, ModelReport, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED};
 pub use tables::{
-    actors_frame, articles_frame, statements_frame, ActorRow, ArticleRow, StatementRow,
+    actors_frame, articles_frame, stance_frame, statements_frame, tone_frame, ActorRow, ArticleRow, StatementRow,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -163,12 +163,10 @@ impl BatchedTable {
             return Ok(());
         }
         if let Some(writer) = self.writer.as_mut() {
-            writer
-                .write_batch(frame)
-                .map_err(|source| OutputError::Table {
-                    path: self.path.clone(),
-                    source,
-                })?;
+            writer.write_batch(frame).map_err(|source| OutputError::Table {
+                path: self.path.clone(),
+                source,
+            })?;
         }
         self.rows += frame.height();
         Ok(())
@@ -179,7 +177,7 @@ impl BatchedTable {
     }
 
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        if let Some(mut writer) = self.writer.take() {
+        if let Some(writer) = self.writer.take() {
             writer.finish().map_err(|source| OutputError::Table {
                 path: self.path.clone(),
                 source,
@@ -223,16 +221,8 @@ mod tests {
         table.write(&batch(10)).unwrap();
         assert!(!path.exists());
         table.commit().unwrap();
-        let back = ParquetReader::new(File::open(&path).unwrap())
-            .finish()
-            .unwrap();
-        let n: Vec<Option<i64>> = back
-            .column("n")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .into_iter()
-            .collect();
+        let back = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
+        let n: Vec<Option<i64>> = back.column("n").unwrap().i64().unwrap().into_iter().collect();
         assert_eq!(n, vec![Some(0), Some(1), Some(10), Some(11)]);
     }
 }

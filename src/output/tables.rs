@@ -71,43 +71,24 @@ fn build(columns: Vec<Column>) -> PolarsResult<DataFrame> {
 
 pub fn articles_frame(rows: &[ArticleRow]) -> PolarsResult<DataFrame> {
     let pick = |f: fn(&ArticleRow) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
-    let dates: Vec<Option<i32>> = rows
-        .iter()
-        .map(|r| r.date.as_ref().map(days_since_epoch))
-        .collect();
+    let dates: Vec<Option<i32>> = rows.iter().map(|r| r.date.as_ref().map(days_since_epoch)).collect();
     build(vec![
         column(
             "article_id",
-            rows.iter()
-                .map(|r| r.article_id.clone())
-                .collect::<Vec<_>>(),
+            rows.iter().map(|r| r.article_id.clone()).collect::<Vec<_>>(),
         ),
         column("title", pick(|r| r.title.clone())),
         column("date", dates).cast(&DataType::Date)?,
         column("source", pick(|r| r.source.clone())),
         column("url", pick(|r| r.url.clone())),
-        column(
-            "text",
-            rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
-        ),
-        column(
-            "n_chars",
-            rows.iter().map(|r| r.n_chars).collect::<Vec<_>>(),
-        ),
+        column("text", rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>()),
+        column("n_chars", rows.iter().map(|r| r.n_chars).collect::<Vec<_>>()),
         column(
             "input_file",
-            rows.iter()
-                .map(|r| r.input_file.clone())
-                .collect::<Vec<_>>(),
+            rows.iter().map(|r| r.input_file.clone()).collect::<Vec<_>>(),
         ),
-        column(
-            "input_line",
-            rows.iter().map(|r| r.input_line).collect::<Vec<_>>(),
-        ),
-        column(
-            "text_offset",
-            rows.iter().map(|r| r.text_offset).collect::<Vec<_>>(),
-        ),
+        column("input_line", rows.iter().map(|r| r.input_line).collect::<Vec<_>>()),
+        column("text_offset", rows.iter().map(|r| r.text_offset).collect::<Vec<_>>()),
         column(
             "statement_count",
             rows.iter().map(|r| r.statement_count).collect::<Vec<_>>(),
@@ -121,15 +102,11 @@ pub fn statements_frame(rows: &[StatementRow]) -> PolarsResult<DataFrame> {
     build(vec![
         column(
             "statement_id",
-            rows.iter()
-                .map(|r| r.statement_id.clone())
-                .collect::<Vec<_>>(),
+            rows.iter().map(|r| r.statement_id.clone()).collect::<Vec<_>>(),
         ),
         column(
             "article_id",
-            rows.iter()
-                .map(|r| r.article_id.clone())
-                .collect::<Vec<_>>(),
+            rows.iter().map(|r| r.article_id.clone()).collect::<Vec<_>>(),
         ),
         column("actor_id", text(|r| r.actor_id.clone())),
         column("speaker_text", text(|r| r.speaker_text.clone())),
@@ -138,34 +115,19 @@ pub fn statements_frame(rows: &[StatementRow]) -> PolarsResult<DataFrame> {
         column("cue", text(|r| r.cue.clone())),
         column("cue_start", int(|r| r.cue_start)),
         column("cue_end", int(|r| r.cue_end)),
-        column(
-            "content",
-            rows.iter().map(|r| r.content.clone()).collect::<Vec<_>>(),
-        ),
+        column("content", rows.iter().map(|r| r.content.clone()).collect::<Vec<_>>()),
         column(
             "content_start",
             rows.iter().map(|r| r.content_start).collect::<Vec<_>>(),
         ),
-        column(
-            "content_end",
-            rows.iter().map(|r| r.content_end).collect::<Vec<_>>(),
-        ),
-        column(
-            "kind",
-            rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>(),
-        ),
+        column("content_end", rows.iter().map(|r| r.content_end).collect::<Vec<_>>()),
+        column("kind", rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>()),
         column(
             "sentence_start",
             rows.iter().map(|r| r.sentence_start).collect::<Vec<_>>(),
         ),
-        column(
-            "sentence_end",
-            rows.iter().map(|r| r.sentence_end).collect::<Vec<_>>(),
-        ),
-        column(
-            "confidence",
-            rows.iter().map(|r| r.confidence).collect::<Vec<_>>(),
-        ),
+        column("sentence_end", rows.iter().map(|r| r.sentence_end).collect::<Vec<_>>()),
+        column("confidence", rows.iter().map(|r| r.confidence).collect::<Vec<_>>()),
         column(
             "extractor",
             rows.iter().map(|r| r.extractor.clone()).collect::<Vec<_>>(),
@@ -176,28 +138,14 @@ pub fn statements_frame(rows: &[StatementRow]) -> PolarsResult<DataFrame> {
 
 pub fn actors_frame(rows: &[ActorRow]) -> PolarsResult<DataFrame> {
     build(vec![
-        column(
-            "actor_id",
-            rows.iter().map(|r| r.actor_id.clone()).collect::<Vec<_>>(),
-        ),
-        column(
-            "name",
-            rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
-        ),
-        column(
-            "kind",
-            rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>(),
-        ),
+        column("actor_id", rows.iter().map(|r| r.actor_id.clone()).collect::<Vec<_>>()),
+        column("name", rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>()),
+        column("kind", rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>()),
         column(
             "affiliation",
-            rows.iter()
-                .map(|r| r.affiliation.clone())
-                .collect::<Vec<_>>(),
+            rows.iter().map(|r| r.affiliation.clone()).collect::<Vec<_>>(),
         ),
-        column(
-            "in_study",
-            rows.iter().map(|r| r.in_study).collect::<Vec<_>>(),
-        ),
+        column("in_study", rows.iter().map(|r| r.in_study).collect::<Vec<_>>()),
         column(
             "statement_count",
             rows.iter().map(|r| r.statement_count).collect::<Vec<_>>(),
@@ -206,6 +154,35 @@ pub fn actors_frame(rows: &[ActorRow]) -> PolarsResult<DataFrame> {
             "article_count",
             rows.iter().map(|r| r.article_count).collect::<Vec<_>>(),
         ),
+    ])
+}
+
+/// `tone.parquet` (column `statement_id`) or a `score --task tone` file (`id`).
+pub fn tone_frame(id_column: &str, rows: &[crate::score::ToneRow]) -> PolarsResult<DataFrame> {
+    build(vec![
+        column(id_column, rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>()),
+        column("model", rows.iter().map(|r| r.model.clone()).collect::<Vec<_>>()),
+        column("label", rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>()),
+        column("p_negative", rows.iter().map(|r| r.p_negative).collect::<Vec<_>>()),
+        column("p_neutral", rows.iter().map(|r| r.p_neutral).collect::<Vec<_>>()),
+        column("p_positive", rows.iter().map(|r| r.p_positive).collect::<Vec<_>>()),
+        column("tone_score", rows.iter().map(|r| r.tone_score).collect::<Vec<_>>()),
+    ])
+}
+
+/// `stance.parquet` (column `statement_id`) or a `score --task stance` file (`id`).
+pub fn stance_frame(id_column: &str, rows: &[crate::score::StanceRow]) -> PolarsResult<DataFrame> {
+    build(vec![
+        column(id_column, rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>()),
+        column(
+            "target_id",
+            rows.iter().map(|r| r.target_id.clone()).collect::<Vec<_>>(),
+        ),
+        column("model", rows.iter().map(|r| r.model.clone()).collect::<Vec<_>>()),
+        column("label", rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>()),
+        column("p_favor", rows.iter().map(|r| r.p_favor).collect::<Vec<_>>()),
+        column("p_against", rows.iter().map(|r| r.p_against).collect::<Vec<_>>()),
+        column("p_none", rows.iter().map(|r| r.p_none).collect::<Vec<_>>()),
     ])
 }
 
@@ -218,15 +195,9 @@ mod tests {
         let frame = articles_frame(&[]).unwrap();
         assert_eq!(frame.height(), 0);
         assert_eq!(frame.column("date").unwrap().dtype(), &DataType::Date);
-        assert_eq!(
-            frame.column("input_line").unwrap().dtype(),
-            &DataType::Int64
-        );
+        assert_eq!(frame.column("input_line").unwrap().dtype(), &DataType::Int64);
         let frame = statements_frame(&[]).unwrap();
-        assert_eq!(
-            frame.column("confidence").unwrap().dtype(),
-            &DataType::Float32
-        );
+        assert_eq!(frame.column("confidence").unwrap().dtype(), &DataType::Float32);
         assert_eq!(frame.column("actor_id").unwrap().dtype(), &DataType::String);
     }
 
@@ -246,11 +217,7 @@ mod tests {
             statement_count: 0,
         };
         let frame = articles_frame(&[row]).unwrap();
-        let date = frame
-            .column("date")
-            .unwrap()
-            .cast(&DataType::String)
-            .unwrap();
+        let date = frame.column("date").unwrap().cast(&DataType::String).unwrap();
         assert_eq!(date.str().unwrap().get(0), Some("2025-08-07"));
     }
 }

@@ -90,11 +90,7 @@ impl CharOffsets {
     /// Character offset of the byte offset `byte`, which must be a char boundary.
     pub fn char_of(&self, byte: usize) -> usize {
         let before = self.wide_chars.partition_point(|&(pos, _)| pos < byte);
-        let extra = if before == 0 {
-            0
-        } else {
-            self.wide_chars[before - 1].1
-        };
+        let extra = if before == 0 { 0 } else { self.wide_chars[before - 1].1 };
         byte - extra
     }
 }

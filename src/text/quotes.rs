@@ -52,9 +52,7 @@ pub fn find_quotes(text: &str) -> Vec<QuotePiece> {
                     opened == next
                 };
                 match mark_at(&chars, k, true) {
-                    Some((Mark::OpenDouble(width), _)) | Some((Mark::Straight, width))
-                        if double && same_style(k) =>
-                    {
+                    Some((Mark::OpenDouble(width), _)) | Some((Mark::Straight, width)) if double && same_style(k) => {
                         i = k + width;
                         continue;
                     }
@@ -166,8 +164,7 @@ fn mark_at(chars: &[(usize, char)], i: usize, expect_open: bool) -> Option<(Mark
         }
         '‘' => {
             let after_space = prev.is_none_or(|c| c.is_whitespace() || "([{—–-\"“".contains(c));
-            (after_space && next.is_some_and(|c| !c.is_whitespace()))
-                .then_some((Mark::OpenSingle, 1))
+            (after_space && next.is_some_and(|c| !c.is_whitespace())).then_some((Mark::OpenSingle, 1))
         }
         '’' => {
             let apostrophe = next.is_some_and(|c| c.is_alphanumeric());
@@ -182,26 +179,14 @@ mod tests {
     use super::*;
 
     fn inner(text: &str) -> Vec<&str> {
-        find_quotes(text)
-            .iter()
-            .map(|q| q.inner.slice(text))
-            .collect()
+        find_quotes(text).iter().map(|q| q.inner.slice(text)).collect()
     }
 
     #[test]
     fn curly_straight_and_doubled_ascii_quotes() {
-        assert_eq!(
-            inner("He said “the war must end,” twice."),
-            vec!["the war must end,"]
-        );
-        assert_eq!(
-            inner(r#"She said "no way." Then "yes.""#),
-            vec!["no way.", "yes."]
-        );
-        assert_eq!(
-            inner("He said ``we will win,'' loudly."),
-            vec!["we will win,"]
-        );
+        assert_eq!(inner("He said “the war must end,” twice."), vec!["the war must end,"]);
+        assert_eq!(inner(r#"She said "no way." Then "yes.""#), vec!["no way.", "yes."]);
+        assert_eq!(inner("He said ``we will win,'' loudly."), vec!["we will win,"]);
         assert_eq!(
             inner("''Tell that to the janitor,'' Mr. Biden said."),
             vec!["Tell that to the janitor,"]
@@ -226,10 +211,7 @@ mod tests {
     #[test]
     fn a_straight_block_quote_is_not_continued_by_a_curly_quote() {
         let text = "\"Melanie thought it was outrageous.\n\n“It never crossed my mind,” she said.";
-        let quotes: Vec<&str> = find_quotes(text)
-            .iter()
-            .map(|q| q.inner.slice(text))
-            .collect();
+        let quotes: Vec<&str> = find_quotes(text).iter().map(|q| q.inner.slice(text)).collect();
         assert_eq!(quotes, vec!["It never crossed my mind,"]);
     }
 

@@ -10,14 +10,13 @@ use super::Span;
 /// Abbreviations that take a period and are normally followed by more of the same
 /// sentence (titles, months, common short forms).
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "govs", "gen", "lt",
-    "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt", "st", "jr", "sr", "rev", "hon",
-    "pres", "supt", "atty", "insp", "messrs", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v", "etc", "inc", "corp", "co",
-    "ltd", "llc", "dept", "univ", "assn", "bros", "approx", "est", "fig", "vol", "ed", "eds", "al",
-    "ave", "blvd", "rd", "calif", "colo", "conn", "fla", "ill", "ind", "kan", "mass", "mich",
-    "minn", "miss", "nev", "okla", "ore", "pa", "penn", "tenn", "tex", "va", "wash", "wis", "ariz",
-    "ark", "del", "ga", "ky", "la", "md", "mo", "mont", "neb", "wyo", "gov't", "op", "pp",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "govs", "gen", "lt", "col", "maj", "capt",
+    "cmdr", "adm", "sgt", "cpl", "pvt", "st", "jr", "sr", "rev", "hon", "pres", "supt", "atty", "insp", "messrs", "mt",
+    "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v",
+    "etc", "inc", "corp", "co", "ltd", "llc", "dept", "univ", "assn", "bros", "approx", "est", "fig", "vol", "ed",
+    "eds", "al", "ave", "blvd", "rd", "calif", "colo", "conn", "fla", "ill", "ind", "kan", "mass", "mich", "minn",
+    "miss", "nev", "okla", "ore", "pa", "penn", "tenn", "tex", "va", "wash", "wis", "ariz", "ark", "del", "ga", "ky",
+    "la", "md", "mo", "mont", "neb", "wyo", "gov't", "op", "pp",
 ];
 
 const CLOSERS: &[char] = &['"', '”', '’', '\'', ')', ']', '»'];
@@ -83,10 +82,7 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
     };
     let opens_sentence = next.is_uppercase()
         || next.is_ascii_digit()
-        || matches!(
-            next,
-            '"' | '“' | '‘' | '\'' | '(' | '[' | '`' | '—' | '-' | '¿'
-        );
+        || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '[' | '`' | '—' | '-' | '¿');
     if !opens_sentence {
         return false;
     }
@@ -104,6 +100,22 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
         return true; // period followed by a closing quote: `...end."`
     }
     let word = word_before(line, chars, i);
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        // An initial follows a name part ("George W. Bush"); after a lower-case word
+        // a lone capital ends the sentence ("wrote on X. Trump said").
+        let start = i - 1;
+        let before: String = chars[..start]
+            .iter()
+            .rev()
+            .skip_while(|(_, c)| c.is_whitespace())
+            .take_while(|(_, c)| !c.is_whitespace())
+            .map(|(_, c)| *c)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        return before.chars().next().is_some_and(|c| c.is_lowercase());
+    }
     if NUMBER_ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
         return !next.is_ascii_digit(); // "No. 5" but "he would vote no. Officials"
     }
@@ -151,9 +163,7 @@ fn attribution_follows(chars: &[(usize, char)], k: usize) -> bool {
     let mut words = 0;
     let mut word = String::new();
     for &(_, c) in &chars[k..] {
-        if c.is_alphanumeric()
-            || c == '.' && !word.is_empty() && word.chars().all(|w| w.is_uppercase())
-        {
+        if c.is_alphanumeric() || c == '.' && !word.is_empty() && word.chars().all(|w| w.is_uppercase()) {
             word.push(c);
             continue;
         }
@@ -214,22 +224,14 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
-        split_sentences(text)
-            .iter()
-            .map(|s| s.slice(text))
-            .collect()
+        split_sentences(text).iter().map(|s| s.slice(text)).collect()
     }
 
     #[test]
     fn splits_on_terminators_followed_by_capitals() {
         assert_eq!(
             sentences("The war must end. It must be done honestly! Will it? Yes."),
-            vec![
-                "The war must end.",
-                "It must be done honestly!",
-                "Will it?",
-                "Yes."
-            ]
+            vec!["The war must end.", "It must be done honestly!", "Will it?", "Yes."]
         );
     }
 
@@ -250,11 +252,7 @@ mod tests {
         let text = "“Great progress was made!” he wrote. “We agree.” Then more.";
         assert_eq!(
             sentences(text),
-            vec![
-                "“Great progress was made!” he wrote.",
-                "“We agree.”",
-                "Then more."
-            ]
+            vec!["“Great progress was made!” he wrote.", "“We agree.”", "Then more."]
         );
     }
 
@@ -263,11 +261,7 @@ mod tests {
         let text = "“Does anybody know?” Graham asked. “Neither do I.” Then he left.";
         assert_eq!(
             sentences(text),
-            vec![
-                "“Does anybody know?” Graham asked.",
-                "“Neither do I.”",
-                "Then he left."
-            ]
+            vec!["“Does anybody know?” Graham asked.", "“Neither do I.”", "Then he left."]
         );
         let text = "“We won!” Sen. Ted Cruz said on Monday.";
         assert_eq!(sentences(text), vec![text]);
@@ -280,6 +274,15 @@ mod tests {
             sentences(text),
             vec!["Headline without period", "First sentence.", "Second one"]
         );
+    }
+
+    #[test]
+    fn a_capital_letter_after_a_lower_case_word_ends_the_sentence() {
+        assert_eq!(
+            sentences("Zelensky wrote on X. Trump said more."),
+            vec!["Zelensky wrote on X.", "Trump said more."]
+        );
+        assert_eq!(sentences("George W. Bush spoke."), vec!["George W. Bush spoke."]);
     }
 
     #[test]

@@ -23,8 +23,8 @@ impl Token {
 }
 
 const TITLE_ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Lt", "Col", "Sgt", "St",
-    "Jr", "Sr", "Rev", "Prof", "Capt", "Adm", "Maj", "Atty", "Gov't",
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Lt", "Col", "Sgt", "St", "Jr", "Sr", "Rev",
+    "Prof", "Capt", "Adm", "Maj", "Atty", "Gov't",
 ];
 
 fn joins_word(c: char) -> bool {
@@ -49,8 +49,7 @@ pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
             let mut j = i + 1;
             while j < chars.len() {
                 let c = chars[j].1;
-                let inner_joiner =
-                    joins_word(c) && chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+                let inner_joiner = joins_word(c) && chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
                 // A period joins only letters of an acronym ("U.S."), not sentences.
                 let acronym_period = c == '.'
                     && chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
@@ -110,17 +109,7 @@ mod tests {
         let words: Vec<&str> = tokens.iter().map(|t| t.span.slice(text)).collect();
         assert_eq!(
             words,
-            vec![
-                "Trump’s",
-                "three-hour",
-                "U.S.",
-                "talks",
-                ",",
-                "“",
-                "great",
-                ".",
-                "”"
-            ]
+            vec!["Trump’s", "three-hour", "U.S.", "talks", ",", "“", "great", ".", "”"]
         );
         assert!(tokens[0].capitalized && tokens[0].is_word);
         assert!(tokens[4].is_punct(",;"));

@@ -11,10 +11,7 @@ pub fn stancemap() -> Command {
 }
 
 pub fn run(args: &[&str]) -> Output {
-    let output = stancemap()
-        .args(args)
-        .output()
-        .expect("the stancemap binary runs");
+    let output = stancemap().args(args).output().expect("the stancemap binary runs");
     output
 }
 
@@ -35,13 +32,7 @@ pub fn strings(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
 }
 
 pub fn ints(frame: &DataFrame, column: &str) -> Vec<Option<i64>> {
-    frame
-        .column(column)
-        .unwrap()
-        .i64()
-        .unwrap()
-        .into_iter()
-        .collect()
+    frame.column(column).unwrap().i64().unwrap().into_iter().collect()
 }
 
 /// `../shared/data/...` beside the project, when present.

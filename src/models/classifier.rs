@@ -1,0 +1,317 @@
+//! Sequence classifiers on rust-bert's model classes, fed by a `tokenizers`
+//! tokenizer, batched by length with attention masks.
+//!
+//! Outputs are the softmax over the model's logits, in the order of `config.json`'s
+//! `id2label`; what each index means is for [`super::labels`] to say.
+
+use std::path::{Path, PathBuf};
+
+use rust_bert::bert::{BertConfig, BertForSequenceClassification};
+use rust_bert::distilbert::{DistilBertConfig, DistilBertModelClassifier};
+use rust_bert::roberta::RobertaForSequenceClassification;
+use serde::{Deserialize, Serialize};
+use tch::{nn, Device, Kind, Tensor};
+use tokenizers::{EncodeInput, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+use super::labels::Labels;
+use super::ModelError;
+
+/// Model families stancemap runs, named as in `config.json`'s `model_type`.
+///
+/// DeBERTa-v2/v3 is not among them yet: rust-bert 0.23 loads it, but with relative
+/// attention its probabilities differ from transformers' by up to 0.09 on tiny test
+/// models, which fails the parity bar (1e-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Architecture {
+    #[serde(rename = "bert")]
+    Bert,
+    #[serde(rename = "distilbert")]
+    DistilBert,
+    #[serde(rename = "roberta")]
+    Roberta,
+    #[serde(rename = "xlm-roberta")]
+    XlmRoberta,
+}
+
+impl Architecture {
+    pub fn model_type(&self) -> &'static str {
+        match self {
+            Architecture::Bert => "bert",
+            Architecture::DistilBert => "distilbert",
+            Architecture::Roberta => "roberta",
+            Architecture::XlmRoberta => "xlm-roberta",
+        }
+    }
+
+    /// Token type ids carry the segment of a pair (BERT); RoBERTa-style and
+    /// DistilBERT models take none.
+    fn uses_token_types(&self) -> bool {
+        matches!(self, Architecture::Bert)
+    }
+}
+
+enum Network {
+    Bert(BertForSequenceClassification),
+    DistilBert(DistilBertModelClassifier),
+    Roberta(RobertaForSequenceClassification),
+}
+
+/// One input: a text, or a (premise, hypothesis) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Input<'a> {
+    Single(&'a str),
+    Pair(&'a str, &'a str),
+}
+
+/// A classifier's output for one input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub probabilities: Vec<f32>,
+    /// Tokens fed to the model (special tokens included).
+    pub tokens: usize,
+    /// The input was cut to `max_tokens`.
+    pub truncated: bool,
+}
+
+struct Encoded {
+    ids: Vec<i64>,
+    type_ids: Vec<i64>,
+    truncated: bool,
+}
+
+pub struct SequenceClassifier {
+    name: String,
+    architecture: Architecture,
+    network: Network,
+    // Owns the weights the network's tensors point into.
+    _weights: nn::VarStore,
+    tokenizer: Tokenizer,
+    labels: Labels,
+    pad_id: i64,
+    device: Device,
+    max_tokens: usize,
+    weights_file: PathBuf,
+}
+
+impl SequenceClassifier {
+    /// Loads a Hugging Face format folder: `config.json`, `model.safetensors` (or
+    /// `rust_model.ot`) and `tokenizer.json`.
+    pub fn load(
+        name: &str,
+        dir: &Path,
+        architecture: Architecture,
+        device: Device,
+        max_tokens: usize,
+    ) -> Result<Self, ModelError> {
+        let file_error = |file: &Path, detail: String| ModelError::File {
+            model: name.into(),
+            path: file.to_path_buf(),
+            detail,
+        };
+        let config_path = dir.join("config.json");
+        let raw = std::fs::read_to_string(&config_path).map_err(|e| file_error(&config_path, e.to_string()))?;
+        let config: serde_json::Value =
+            serde_json::from_str(&raw).map_err(|e| file_error(&config_path, e.to_string()))?;
+        let model_type = config.get("model_type").and_then(|v| v.as_str()).unwrap_or_default();
+        if model_type != architecture.model_type() {
+            return Err(ModelError::Architecture {
+                model: name.into(),
+                declared: architecture.model_type().into(),
+                found: model_type.into(),
+            });
+        }
+        let labels = Labels::from_config(name, &config)?;
+        let typed = |e: serde_json::Error| file_error(&config_path, format!("not a {model_type} configuration: {e}"));
+        let weights_file = weights_file(dir)
+            .ok_or_else(|| file_error(dir, "no model.safetensors or rust_model.ot in the model folder".into()))?;
+
+        let mut weights = nn::VarStore::new(device);
+        let root = weights.root();
+        let rust_bert_error = |e: rust_bert::RustBertError| file_error(&config_path, e.to_string());
+        let network = match architecture {
+            Architecture::Bert => {
+                let c: BertConfig = serde_json::from_value(config.clone()).map_err(typed)?;
+                Network::Bert(BertForSequenceClassification::new(&root, &c).map_err(rust_bert_error)?)
+            }
+            Architecture::DistilBert => {
+                // Recent transformers leave out fields rust-bert requires; their
+                // values there are transformers' own defaults.
+                let mut filled = config.clone();
+                if let Some(map) = filled.as_object_mut() {
+                    for (key, value) in [
+                        ("tie_weights_", serde_json::json!(true)),
+                        ("qa_dropout", serde_json::json!(0.1)),
+                        ("seq_classif_dropout", serde_json::json!(0.2)),
+                        ("sinusoidal_pos_embds", serde_json::json!(false)),
+                    ] {
+                        map.entry(key).or_insert(value);
+                    }
+                }
+                let c: DistilBertConfig = serde_json::from_value(filled).map_err(typed)?;
+                Network::DistilBert(DistilBertModelClassifier::new(&root, &c).map_err(rust_bert_error)?)
+            }
+            Architecture::Roberta | Architecture::XlmRoberta => {
+                let c: BertConfig = serde_json::from_value(config.clone()).map_err(typed)?;
+                Network::Roberta(RobertaForSequenceClassification::new(&root, &c).map_err(rust_bert_error)?)
+            }
+        };
+        weights
+            .load(&weights_file)
+            .map_err(|e| file_error(&weights_file, e.to_string()))?;
+        weights.freeze();
+
+        let tokenizer_path = dir.join("tokenizer.json");
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| {
+            file_error(
+                &tokenizer_path,
+                format!("{e} (a tokenizer.json from a fast Hugging Face tokenizer is needed)"),
+            )
+        })?;
+        let position_limit = config
+            .get("max_position_embeddings")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(512) as usize;
+        // RoBERTa-style positions start after the padding index.
+        let position_limit = match architecture {
+            Architecture::Roberta | Architecture::XlmRoberta => position_limit.saturating_sub(2),
+            _ => position_limit,
+        };
+        let max_tokens = max_tokens.min(position_limit).max(2);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                strategy: TruncationStrategy::OnlyFirst,
+                stride: 0,
+                direction: TruncationDirection::Right,
+            }))
+            .map_err(|e| file_error(&tokenizer_path, e.to_string()))?;
+        tokenizer.with_padding(None);
+        let pad_id = config
+            .get("pad_token_id")
+            .and_then(|v| v.as_i64())
+            .or_else(|| tokenizer.get_padding().map(|p| p.pad_id as i64))
+            .unwrap_or(0);
+        Ok(SequenceClassifier {
+            name: name.into(),
+            architecture,
+            network,
+            _weights: weights,
+            tokenizer,
+            labels,
+            pad_id,
+            device,
+            max_tokens,
+            weights_file,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    pub fn max_tokens(&self) -> usize {
+        self.max_tokens
+    }
+
+    pub fn weights_file(&self) -> &Path {
+        &self.weights_file
+    }
+
+    fn encode(&self, input: Input) -> Result<Encoded, ModelError> {
+        let encode_input: EncodeInput = match input {
+            Input::Single(text) => text.into(),
+            Input::Pair(first, second) => (first, second).into(),
+        };
+        let encoding = self
+            .tokenizer
+            .encode(encode_input, true)
+            .map_err(|e| ModelError::Tokenize {
+                model: self.name.clone(),
+                detail: e.to_string(),
+            })?;
+        Ok(Encoded {
+            ids: encoding.get_ids().iter().map(|&i| i as i64).collect(),
+            type_ids: encoding.get_type_ids().iter().map(|&i| i as i64).collect(),
+            truncated: !encoding.get_overflowing().is_empty(),
+        })
+    }
+
+    /// Class probabilities for every input, in input order. Inputs are sorted by
+    /// length into batches of `batch_size` so that padding stays small; attention
+    /// masks make each result independent of its batch.
+    pub fn predict(&self, inputs: &[Input], batch_size: usize) -> Result<Vec<Prediction>, ModelError> {
+        let encoded: Vec<Encoded> = inputs.iter().map(|i| self.encode(*i)).collect::<Result<_, _>>()?;
+        let mut order: Vec<usize> = (0..encoded.len()).collect();
+        order.sort_by_key(|&i| encoded[i].ids.len());
+        let mut out: Vec<Option<Prediction>> = vec![None; encoded.len()];
+        for chunk in order.chunks(batch_size.max(1)) {
+            let probabilities = self.forward(chunk.iter().map(|&i| &encoded[i]).collect::<Vec<_>>().as_slice())?;
+            for (row, &index) in chunk.iter().enumerate() {
+                out[index] = Some(Prediction {
+                    probabilities: probabilities[row].clone(),
+                    tokens: encoded[index].ids.len(),
+                    truncated: encoded[index].truncated,
+                });
+            }
+        }
+        out.into_iter()
+            .map(|p| {
+                p.ok_or_else(|| ModelError::Tokenize {
+                    model: self.name.clone(),
+                    detail: "missing prediction".into(),
+                })
+            })
+            .collect()
+    }
+
+    fn forward(&self, batch: &[&Encoded]) -> Result<Vec<Vec<f32>>, ModelError> {
+        let width = batch.iter().map(|e| e.ids.len()).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(batch.len() * width);
+        let mut mask = Vec::with_capacity(batch.len() * width);
+        let mut types = Vec::with_capacity(batch.len() * width);
+        for e in batch {
+            let pad = width - e.ids.len();
+            ids.extend(e.ids.iter().copied().chain(std::iter::repeat_n(self.pad_id, pad)));
+            mask.extend(std::iter::repeat_n(1i64, e.ids.len()).chain(std::iter::repeat_n(0, pad)));
+            types.extend(e.type_ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
+        }
+        let shape = [batch.len() as i64, width as i64];
+        let to_tensor = |v: &[i64]| Tensor::from_slice(v).view(shape).to_device(self.device);
+        let (ids, mask, types) = (to_tensor(&ids), to_tensor(&mask), to_tensor(&types));
+        let types = self.architecture.uses_token_types().then_some(&types);
+        let logits = tch::no_grad(|| -> Result<Tensor, ModelError> {
+            Ok(match &self.network {
+                Network::Bert(m) => m.forward_t(Some(&ids), Some(&mask), types, None, None, false).logits,
+                Network::DistilBert(m) => {
+                    m.forward_t(Some(&ids), Some(&mask), None, false)
+                        .map_err(|e| ModelError::Forward {
+                            model: self.name.clone(),
+                            detail: e.to_string(),
+                        })?
+                        .logits
+                }
+                Network::Roberta(m) => m.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits,
+            })
+        })?;
+        let probabilities = logits
+            .to_kind(Kind::Float)
+            .softmax(-1, Kind::Float)
+            .to_device(Device::Cpu);
+        let rows: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(&probabilities).map_err(|e| ModelError::Forward {
+            model: self.name.clone(),
+            detail: e.to_string(),
+        })?;
+        Ok(rows)
+    }
+}
+
+fn weights_file(dir: &Path) -> Option<PathBuf> {
+    ["model.safetensors", "rust_model.ot"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.exists())
+}

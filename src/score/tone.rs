@@ -1,0 +1,83 @@
+//! Tone: a sequence classifier's full distribution over negative / neutral /
+//! positive, mapped by label name, and `tone_score = p_positive − p_negative`.
+
+use super::{load_classifier, predict_unique, ScoreError, ScoreSettings, ScoreStats, Scorer, TextItem};
+use crate::models::{Input, ModelError, ResolvedModel, SequenceClassifier, Task, ToneLabels};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToneRow {
+    pub id: String,
+    pub model: String,
+    pub label: String,
+    pub p_negative: f32,
+    /// None for two-class models, which have no neutral output.
+    pub p_neutral: Option<f32>,
+    pub p_positive: f32,
+    pub tone_score: f32,
+}
+
+pub struct ToneScorer {
+    model: ResolvedModel,
+    classifier: SequenceClassifier,
+    labels: ToneLabels,
+    settings: ScoreSettings,
+}
+
+impl ToneScorer {
+    pub fn load(model: &ResolvedModel, device: tch::Device, settings: ScoreSettings) -> Result<Self, ModelError> {
+        let classifier = load_classifier(model, device, settings)?;
+        let labels = ToneLabels::from_labels(&model.spec.name, classifier.labels())?;
+        Ok(ToneScorer {
+            model: model.clone(),
+            classifier,
+            labels,
+            settings,
+        })
+    }
+}
+
+impl Scorer for ToneScorer {
+    type Item = TextItem;
+    type Row = ToneRow;
+
+    fn task(&self) -> Task {
+        Task::Tone
+    }
+
+    fn model(&self) -> &ResolvedModel {
+        &self.model
+    }
+
+    fn score(&self, items: &[TextItem], stats: &mut ScoreStats) -> Result<Vec<ToneRow>, ScoreError> {
+        let inputs: Vec<Input> = items.iter().map(|i| Input::Single(&i.text)).collect();
+        let probabilities = predict_unique(&self.classifier, &inputs, self.settings, stats)?;
+        Ok(items
+            .iter()
+            .zip(probabilities)
+            .map(|(item, p)| self.row(item, &p))
+            .collect())
+    }
+}
+
+impl ToneScorer {
+    fn row(&self, item: &TextItem, p: &[f32]) -> ToneRow {
+        let negative = p[self.labels.negative];
+        let positive = p[self.labels.positive];
+        let neutral = self.labels.neutral.map(|i| p[i]);
+        let mut label = ("negative", negative);
+        for candidate in [("neutral", neutral.unwrap_or(f32::MIN)), ("positive", positive)] {
+            if candidate.1 > label.1 {
+                label = candidate;
+            }
+        }
+        ToneRow {
+            id: item.id.clone(),
+            model: self.model.spec.name.clone(),
+            label: label.0.to_string(),
+            p_negative: negative,
+            p_neutral: neutral,
+            p_positive: positive,
+            tone_score: positive - negative,
+        }
+    }
+}

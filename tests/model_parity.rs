@@ -1,0 +1,243 @@
+//! Rust inference against Hugging Face transformers on tiny random models of every
+//! supported architecture (tests/fixtures/make_tiny_models.py wrote the models and
+//! the reference probabilities).
+
+use std::path::Path;
+
+use stancemap::models::{Architecture, Input, Registry, ResolvedModel, SequenceClassifier, Task};
+use stancemap::score::{ScoreSettings, Scorer, StanceItem, StanceScorer, Target, TextItem, ToneScorer};
+
+/// Agreement with Python's probabilities.
+const PARITY_TOLERANCE: f32 = 1e-4;
+/// Agreement of one input scored alone and inside a padded batch.
+const PADDING_TOLERANCE: f32 = 1e-5;
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn reference() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(fixtures().join("tiny_reference.json")).unwrap()).unwrap()
+}
+
+fn architecture(dir: &Path) -> Architecture {
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    serde_json::from_value(config["model_type"].clone()).unwrap()
+}
+
+fn load(name: &str, max_tokens: usize) -> SequenceClassifier {
+    let dir = fixtures().join("tiny_models").join(name);
+    SequenceClassifier::load(name, &dir, architecture(&dir), tch::Device::Cpu, max_tokens).unwrap()
+}
+
+fn inputs(model: &serde_json::Value) -> Vec<Vec<String>> {
+    model["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i.as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn as_input(parts: &[String]) -> Input<'_> {
+    match parts {
+        [one] => Input::Single(one),
+        [first, second] => Input::Pair(first, second),
+        _ => panic!("one or two texts"),
+    }
+}
+
+#[test]
+fn every_architecture_matches_transformers() {
+    let reference = reference();
+    let max_tokens = reference["max_tokens"].as_u64().unwrap() as usize;
+    let models = reference["models"].as_object().unwrap();
+    assert!(models.len() >= 5);
+    let architectures: std::collections::BTreeSet<String> = models
+        .keys()
+        .map(|name| {
+            architecture(&fixtures().join("tiny_models").join(name))
+                .model_type()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        architectures.into_iter().collect::<Vec<_>>(),
+        vec!["bert", "distilbert", "roberta", "xlm-roberta"]
+    );
+    for (name, model) in models {
+        let classifier = load(name, max_tokens);
+        let texts = inputs(model);
+        let batch: Vec<Input> = texts.iter().map(|t| as_input(t)).collect();
+        let predictions = classifier.predict(&batch, 4).unwrap();
+        for (i, prediction) in predictions.iter().enumerate() {
+            let expected: Vec<f32> = model["probabilities"][i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect();
+            let worst = prediction
+                .probabilities
+                .iter()
+                .zip(&expected)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                worst <= PARITY_TOLERANCE,
+                "{name} input {i}: {:?} vs {:?}",
+                prediction.probabilities,
+                expected
+            );
+            assert_eq!(
+                prediction.tokens as u64,
+                model["token_counts"][i].as_u64().unwrap(),
+                "{name} input {i} tokens"
+            );
+        }
+        // The long inputs were cut to the limit, and say so.
+        assert!(predictions.iter().any(|p| p.truncated), "{name}: nothing truncated");
+    }
+}
+
+#[test]
+fn padding_does_not_change_probabilities() {
+    let reference = reference();
+    for name in [
+        "bert-tone3",
+        "xlm-roberta-tone3",
+        "bert-nli-ent0",
+        "distilbert-tone2",
+        "roberta-nli-ent2",
+    ] {
+        let classifier = load(name, 64);
+        let texts = inputs(&reference["models"][name]);
+        let batch: Vec<Input> = texts.iter().map(|t| as_input(t)).collect();
+        let together = classifier.predict(&batch, batch.len()).unwrap();
+        for (i, input) in batch.iter().enumerate() {
+            let alone = classifier.predict(&[*input], 1).unwrap();
+            let worst = alone[0]
+                .probabilities
+                .iter()
+                .zip(&together[i].probabilities)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                worst <= PADDING_TOLERANCE,
+                "{name} input {i}: alone vs batched differ by {worst}"
+            );
+        }
+    }
+}
+
+fn registry() -> Registry {
+    Registry::load(&fixtures().join("models.toml")).unwrap()
+}
+
+fn resolved(name: &str) -> ResolvedModel {
+    let registry = registry();
+    let spec = registry.models.iter().find(|m| m.name == name).unwrap();
+    ResolvedModel::resolve(spec).unwrap()
+}
+
+#[test]
+fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
+    let scorer = ToneScorer::load(&resolved("bert-tone3"), tch::Device::Cpu, ScoreSettings::default()).unwrap();
+    let items: Vec<TextItem> = ["The war must end.", "useful and constructive", "The war must end."]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TextItem {
+            id: format!("s{i}"),
+            text: t.to_string(),
+        })
+        .collect();
+    let mut stats = scorer.stats();
+    let rows = scorer.score(&items, &mut stats).unwrap();
+    assert_eq!((stats.inputs, stats.unique_inputs, stats.deduplicated), (3, 2, 1));
+    assert_eq!(rows[0].p_negative, rows[2].p_negative);
+    for row in &rows {
+        let total = row.p_negative + row.p_neutral.unwrap() + row.p_positive;
+        assert!((total - 1.0).abs() < 1e-5);
+        assert!((row.tone_score - (row.p_positive - row.p_negative)).abs() < 1e-6);
+    }
+    // Two-class models have no neutral output.
+    let two = ToneScorer::load(
+        &resolved("distilbert-tone2"),
+        tch::Device::Cpu,
+        ScoreSettings::default(),
+    )
+    .unwrap();
+    let rows = two.score(&items[..1], &mut two.stats()).unwrap();
+    assert_eq!(rows[0].p_neutral, None);
+    assert!((rows[0].p_negative + rows[0].p_positive - 1.0).abs() < 1e-5);
+}
+
+#[test]
+fn unmappable_labels_and_wrong_heads_fail_clearly() {
+    let err = ToneScorer::load(&resolved("bert-unmappable"), tch::Device::Cpu, ScoreSettings::default())
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .contains("cannot be mapped onto negative/neutral/positive"),
+        "{err}"
+    );
+    let err = StanceScorer::load(&resolved("bert-tone3"), tch::Device::Cpu, ScoreSettings::default())
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("3-way NLI"), "{err}");
+    assert!(registry().choose(Task::Stance, Some("bert-tone3")).is_err());
+}
+
+#[test]
+fn stance_reads_entailment_where_the_model_puts_it() {
+    let reference = reference();
+    for (name, entailment, contradiction) in [("bert-nli-ent0", 0, 2), ("roberta-nli-ent2", 2, 0)] {
+        let scorer = StanceScorer::load(
+            &resolved(name),
+            tch::Device::Cpu,
+            ScoreSettings {
+                batch_size: 4,
+                max_tokens: 24,
+            },
+        )
+        .unwrap();
+        let statement = "The war must end.";
+        let target = Target::new("ending_the_war", "ending the war");
+        let item = StanceItem {
+            id: "s".into(),
+            text: statement.into(),
+            target: target.clone(),
+        };
+        let row = scorer.score(&[item], &mut scorer.stats()).unwrap().remove(0);
+        // The reference holds (statement, supports) and (statement, opposes) for the
+        // first statement; combine them as the scorer documents.
+        let probs = |i: usize| -> Vec<f32> {
+            reference["models"][name]["probabilities"][i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap() as f32)
+                .collect()
+        };
+        let (supports, opposes) = (probs(0), probs(1));
+        let inputs = inputs(&reference["models"][name]);
+        assert_eq!(inputs[0], vec![statement.to_string(), target.favor_hypothesis()]);
+        let expected_favor = (supports[entailment] + opposes[contradiction]) / 2.0;
+        let expected_against = (supports[contradiction] + opposes[entailment]) / 2.0;
+        assert!(
+            (row.p_favor - expected_favor).abs() < PARITY_TOLERANCE,
+            "{name}: {} vs {expected_favor}",
+            row.p_favor
+        );
+        assert!((row.p_against - expected_against).abs() < PARITY_TOLERANCE, "{name}");
+        assert!((row.p_favor + row.p_against + row.p_none - 1.0).abs() < 1e-5);
+    }
+}
