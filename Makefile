@@ -11,7 +11,10 @@ DEMO_OUT ?= $(CURDIR)/out/demo
 # torch-sys runs `python` from PATH when VIRTUAL_ENV is set: make it the venv's.
 export VIRTUAL_ENV := $(VENV)
 export PATH := $(VENV)/bin:$(PATH)
-export LIBTORCH_USE_PYTORCH := 1
+# torch-sys only checks that this is set, and rebuilds when its value changes:
+# naming the venv makes a build cache shared between clones (CI) relink against
+# this clone's libtorch instead of keeping another clone's path.
+export LIBTORCH_USE_PYTORCH := $(VENV)
 
 CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
