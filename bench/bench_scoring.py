@@ -75,8 +75,20 @@ def python_score(folder, inputs, threads, batch):
     torch.set_num_threads(threads)
     clf = pipeline("text-classification", model=str(folder), tokenizer=str(folder), top_k=None, device=-1)
     started = time.perf_counter()
-    clf(inputs, batch_size=batch, truncation=True, max_length=256)
-    return time.perf_counter() - started
+    outputs = clf(inputs, batch_size=batch, truncation=True, max_length=256)
+    return time.perf_counter() - started, outputs
+
+
+def tone_difference(outputs):
+    """Largest |p_rust - p_transformers| over all tone rows and classes."""
+    import polars as pl
+    rust = pl.read_parquet(OUT / "tone.parquet")
+    worst = 0.0
+    for row, scores in zip(rust.iter_rows(named=True), outputs):
+        by_label = {s["label"]: s["score"] for s in scores}
+        for label in ("negative", "neutral", "positive"):
+            worst = max(worst, abs(row[f"p_{label}"] - by_label[label]))
+    return worst
 
 
 def main():
@@ -101,9 +113,9 @@ def main():
 
     rust_tone, rust_tone_wall = rust_score("tone", [{"id": str(i), "text": t} for i, t in enumerate(texts)], "minilm-tone",
                                            args.threads, args.batch_size)
-    py_tone = python_score(tone, texts, args.threads, args.batch_size)
+    py_tone, tone_outputs = python_score(tone, texts, args.threads, args.batch_size)
     rust_stance, rust_stance_wall = rust_score("stance", stance_rows, "minilm-nli", args.threads, args.batch_size)
-    py_stance = python_score(nli, pairs, args.threads, args.batch_size)
+    py_stance, _ = python_score(nli, pairs, args.threads, args.batch_size)
 
     print(f"MiniLM-L6 (random head), {args.threads} threads, batch {args.batch_size}, CPU")
     print(f"{'task':8s} {'inputs':>7s} {'stancemap/s':>12s} {'transformers/s':>15s} {'ratio':>6s}")
@@ -111,6 +123,7 @@ def main():
         print(f"{task:8s} {n:7d} {n / rust:12.1f} {n / py:15.1f} {py / rust:6.2f}")
     print(f"(stancemap wall time with process start and model load: tone {rust_tone_wall:.1f} s, "
           f"stance {rust_stance_wall:.1f} s)")
+    print(f"tone probabilities, stancemap vs transformers: max |difference| {tone_difference(tone_outputs):.2e}")
 
 
 if __name__ == "__main__":
