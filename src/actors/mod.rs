@@ -257,6 +257,25 @@ impl ActorResolver {
                 });
             }
         }
+        // A title the study knows (`the envoy`) names the study actor whose aliases
+        // carry it and who was mentioned last before this point.
+        if !head.is_empty() && words.first().is_some_and(|w| matches!(*w, "the" | "this" | "that")) {
+            let carries_head = |index: usize| {
+                self.aliases
+                    .iter()
+                    .any(|(alias, i)| *i == index && alias.split_whitespace().any(|w| w == head))
+            };
+            if let Some((_, index)) = mentions
+                .iter()
+                .rev()
+                .find(|(pos, index)| *pos < span.start && carries_head(*index))
+            {
+                return Some(Resolved {
+                    actor: self.study_actor(*index),
+                    method: "title",
+                });
+            }
+        }
         let description: Vec<&str> = words
             .iter()
             .copied()

@@ -214,6 +214,12 @@ fn needs_marker(word: &CueWord) -> bool {
 fn verb_cue(view: &SentenceView, k: usize, word: CueWord) -> Option<Cue> {
     let prev = k.checked_sub(1).and_then(|p| view.word(p));
     let next = view.tokens.get(k + 1);
+    // A participial opener is an adjunct, not an attribution: `Asked about the
+    // exchange, Sand said ...`, `Speaking in Geneva, she ...`.
+    let sentence_initial = (0..k).all(|i| view.is_quote_mark(i));
+    if sentence_initial && matches!(word.form, VerbForm::Past | VerbForm::Ing) && !view.is_punct(k + 1, ":") {
+        return None;
+    }
     // An infinitive or a noun/adjective use: "to say", "the reported", "a claim".
     if matches!(prev, Some("to")) && word.form == VerbForm::Base {
         return None;
@@ -913,10 +919,15 @@ fn verb_statement(
             Some(r) if r > 0 && view.is_punct(r - 1, ",") => r - 1,
             _ => comma,
         };
-        // `Donna Rawlings, 59, of Ashton, Md., said`: try each comma back to the name.
+        // `Donna Rawlings, 59, of Ashton, Md., said`: try each comma back to the name;
+        // `Sand, the defence minister, said`: the name before the title is the speaker.
         for _ in 0..4 {
-            speaker = subject_before(view, before);
-            if speaker.is_some() {
+            let candidate = subject_before(view, before);
+            if candidate.is_some() {
+                speaker = candidate;
+            }
+            let named = candidate.is_some_and(|c| view.tokens[view.token_at_or_after(c.start)].capitalized);
+            if named {
                 break;
             }
             match (before.saturating_sub(8)..before)
@@ -947,8 +958,12 @@ fn verb_statement(
     if content_before && !inverted {
         let tail_is_adjunct =
             cue_end >= limit_token || view.is_punct(cue_end, ".!?") || view.word(cue_end).is_some_and(opens_adjunct);
+        // `said at a rally in Kestrel City.`: a tail opening with a preposition and
+        // holding no `that` is an adjunct however long.
+        let tail_words = view.words_between(cue_end, limit_token);
+        let tail_has_that = (cue_end..limit_token.min(view.len())).any(|i| view.is(i, "that"));
         let short_tail = tail_is_adjunct
-            && view.words_between(cue_end, limit_token) <= 5
+            && (tail_words <= 5 || view.word(cue_end).is_some_and(opens_adjunct) && !tail_has_that && tail_words <= 12)
             && view.opens_quote(content_start).is_none()
             && !view.is(cue_end, "that")
             && !view.is_punct(cue_end, ":");
@@ -1702,6 +1717,24 @@ mod tests {
             (f.speaker.as_deref(), f.cue.as_deref()),
             (Some("Morial"), Some("forcefully told"))
         );
+    }
+
+    #[test]
+    fn long_place_adjuncts_after_the_cue_stay_in_the_cue() {
+        let f = one("\"We are not naive,\" Brenner said at a rally in Kestrel City on Monday.");
+        assert_eq!(f.content, "We are not naive");
+        assert_eq!(f.cue.as_deref(), Some("said at a rally in Kestrel City on Monday"));
+    }
+
+    #[test]
+    fn participial_openers_are_not_cues_and_appositives_keep_the_name() {
+        let f = one("Asked about the exchange, Sand said he welcomed it.");
+        assert_eq!(
+            (f.speaker.as_deref(), f.content.as_str()),
+            (Some("Sand"), "he welcomed it")
+        );
+        let f = one("Sand, the defence minister, said the army was ready.");
+        assert_eq!(f.speaker.as_deref(), Some("Sand"));
     }
 
     #[test]
