@@ -355,32 +355,16 @@ fn score_statements(
 
     match model_for(Task::Tone) {
         None => reports.push(not_scored("tone", "no model configured")),
-        Some(model) => {
-            let scored = ToneScorer::load(model, device, config.score)
-                .map_err(ScoreError::from)
-                .and_then(|scorer| {
-                    let mut stats = scorer.stats();
-                    let rows = in_chunks(&scorer, &items, &mut stats, hooks, "tone")?;
-                    Ok((rows, stats))
-                });
-            match scored {
-                Ok((rows, stats)) => {
-                    let mut frame = tone_frame("statement_id", &rows)
-                        .map_err(|source| RunError::Table { table: "tone", source })?;
-                    write_parquet(&config.out_dir.join("tone.parquet"), &mut frame)?;
-                    outputs.push("tone.parquet".into());
-                    reports.push(ScoringReport {
-                        task: "tone".into(),
-                        status: "scored".into(),
-                        stats: Some(stats),
-                    });
-                }
-                Err(e) => {
-                    failures.push(e.to_string());
-                    reports.push(not_scored("tone", &format!("failed: {e}")));
-                }
-            }
-        }
+        Some(model) => reports.push(score_task(
+            "tone",
+            || ToneScorer::load(model, device, config.score),
+            &items,
+            |rows| tone_frame("statement_id", rows),
+            &config.out_dir,
+            hooks,
+            outputs,
+            failures,
+        )?),
     }
 
     let targets = config.targets();
@@ -398,35 +382,60 @@ fn score_statements(
                     })
                 })
                 .collect();
-            let scored = StanceScorer::load(model, device, config.score)
-                .map_err(ScoreError::from)
-                .and_then(|scorer| {
-                    let mut stats = scorer.stats();
-                    let rows = in_chunks(&scorer, &stance_items, &mut stats, hooks, "stance")?;
-                    Ok((rows, stats))
-                });
-            match scored {
-                Ok((rows, stats)) => {
-                    let mut frame = stance_frame("statement_id", &rows).map_err(|source| RunError::Table {
-                        table: "stance",
-                        source,
-                    })?;
-                    write_parquet(&config.out_dir.join("stance.parquet"), &mut frame)?;
-                    outputs.push("stance.parquet".into());
-                    reports.push(ScoringReport {
-                        task: "stance".into(),
-                        status: "scored".into(),
-                        stats: Some(stats),
-                    });
-                }
-                Err(e) => {
-                    failures.push(e.to_string());
-                    reports.push(not_scored("stance", &format!("failed: {e}")));
-                }
-            }
+            reports.push(score_task(
+                "stance",
+                || StanceScorer::load(model, device, config.score),
+                &stance_items,
+                |rows| stance_frame("statement_id", rows),
+                &config.out_dir,
+                hooks,
+                outputs,
+                failures,
+            )?);
         }
     }
     Ok(reports)
+}
+
+/// Loads a scorer, scores `items` and writes `{task}.parquet`. A model that cannot
+/// be used is recorded as a failure, so the run's other tables stand.
+#[allow(clippy::too_many_arguments)]
+fn score_task<S: Scorer>(
+    task: &'static str,
+    load: impl FnOnce() -> Result<S, crate::models::ModelError>,
+    items: &[S::Item],
+    frame: impl FnOnce(&[S::Row]) -> polars::prelude::PolarsResult<polars::prelude::DataFrame>,
+    out_dir: &std::path::Path,
+    hooks: RunHooks,
+    outputs: &mut Vec<String>,
+    failures: &mut Vec<String>,
+) -> Result<ScoringReport, RunError> {
+    let scored = load().map_err(ScoreError::from).and_then(|scorer| {
+        let mut stats = scorer.stats();
+        let rows = in_chunks(&scorer, items, &mut stats, hooks, task)?;
+        Ok((rows, stats))
+    });
+    match scored {
+        Ok((rows, stats)) => {
+            let mut table = frame(&rows).map_err(|source| RunError::Table { table: task, source })?;
+            let file = format!("{task}.parquet");
+            write_parquet(&out_dir.join(&file), &mut table)?;
+            outputs.push(file);
+            Ok(ScoringReport {
+                task: task.into(),
+                status: "scored".into(),
+                stats: Some(stats),
+            })
+        }
+        Err(e) => {
+            failures.push(e.to_string());
+            Ok(ScoringReport {
+                task: task.into(),
+                status: format!("failed: {e}"),
+                stats: None,
+            })
+        }
+    }
 }
 
 /// Runs a scorer over `items` in chunks, advancing a progress bar.

@@ -129,11 +129,9 @@ impl ActorResolver {
         let lower = normalise(mention);
         let mut best: Option<(usize, usize, usize)> = None; // (end, len, actor)
         for (alias, actor) in &self.aliases {
-            for (start, _) in lower.match_indices(alias.as_str()) {
+            for start in word_matches(&lower, alias) {
                 let end = start + alias.len();
-                let bounded = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-                if bounded && best.is_none_or(|(e, l, _)| (end, alias.len()) > (e, l)) {
+                if best.is_none_or(|(e, l, _)| (end, alias.len()) > (e, l)) {
                     best = Some((end, alias.len(), *actor));
                 }
             }
@@ -308,11 +306,8 @@ impl ActorResolver {
         }
         let mut found = Vec::new();
         for (alias, index) in &self.aliases {
-            for (start, _) in lower.match_indices(alias.as_str()) {
-                let end = start + alias.len();
-                let bounded = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-                if bounded && doc.quote_at(start).is_none() {
+            for start in word_matches(&lower, alias) {
+                if doc.quote_at(start).is_none() {
                     found.push((start, *index));
                 }
             }
@@ -320,6 +315,21 @@ impl ActorResolver {
         found.sort();
         found
     }
+}
+
+/// Starts of `needle` in `haystack` as whole words.
+fn word_matches<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    haystack
+        .match_indices(needle)
+        .map(|(start, _)| start)
+        .filter(move |&start| {
+            let end = start + needle.len();
+            haystack[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+                && haystack[end..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+        })
 }
 
 fn is_reference_pronoun(word: &str) -> bool {
