@@ -24,6 +24,19 @@ pub struct Actor {
     pub in_study: bool,
 }
 
+impl Actor {
+    /// An actor found in the text but not in the study, with a normalised id.
+    pub fn unknown(name: String) -> Self {
+        Actor {
+            id: slug(&name),
+            name,
+            kind: ActorKind::Unknown,
+            affiliation: None,
+            in_study: false,
+        }
+    }
+}
+
 impl From<&ActorSpec> for Actor {
     fn from(spec: &ActorSpec) -> Self {
         Actor {
@@ -230,13 +243,7 @@ impl ActorResolver {
                 });
             }
             return Some(Resolved {
-                actor: Actor {
-                    id: slug(&name),
-                    name,
-                    kind: ActorKind::Unknown,
-                    affiliation: None,
-                    in_study: false,
-                },
+                actor: Actor::unknown(name),
                 method: "name",
             });
         }
@@ -284,13 +291,7 @@ impl ActorResolver {
         }
         let name = description.join(" ");
         Some(Resolved {
-            actor: Actor {
-                id: slug(&name),
-                name,
-                kind: ActorKind::Unknown,
-                affiliation: None,
-                in_study: false,
-            },
+            actor: Actor::unknown(name),
             method: "description",
         })
     }

@@ -353,6 +353,27 @@ pub fn is_verb_modifier(lower: &str) -> bool {
     )
 }
 
+/// Auxiliaries and modals: `has`, `would`, `did` ...
+pub fn is_auxiliary(lower: &str) -> bool {
+    matches!(
+        lower,
+        "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "should"
+            | "may"
+            | "might"
+            | "must"
+            | "did"
+            | "does"
+            | "do"
+    )
+}
+
 /// Forms of "be" that make a following participle passive (`was asked`).
 pub fn is_passive_auxiliary(lower: &str) -> bool {
     matches!(

@@ -7,8 +7,8 @@
 //! paragraphs; quotations left without a cue go to the nearest speaker before them.
 
 use super::lexicon::{
-    cue_word, ends_noun_phrase, is_function_word, is_passive_auxiliary, is_pronoun, is_verb_modifier, opens_adjunct,
-    CueClass, CueWord, VerbForm,
+    cue_word, ends_noun_phrase, is_auxiliary, is_function_word, is_passive_auxiliary, is_pronoun, is_verb_modifier,
+    opens_adjunct, CueClass, CueWord, VerbForm,
 };
 use super::{Attribution, Extractor, StatementKind};
 use crate::text::{tokenize, trim_span, Document, Span, Token};
@@ -504,26 +504,8 @@ fn looks_like_verb(view: &SentenceView, i: usize) -> bool {
     let w = t.lower.as_str();
     cue_word(w).is_some()
         || is_passive_auxiliary(w)
-        || matches!(
-            w,
-            "has"
-                | "have"
-                | "had"
-                | "will"
-                | "would"
-                | "can"
-                | "could"
-                | "should"
-                | "may"
-                | "might"
-                | "must"
-                | "did"
-                | "does"
-                | "do"
-                | "also"
-                | "later"
-                | "then"
-        )
+        || is_auxiliary(w)
+        || matches!(w, "also" | "later" | "then")
         || matches!(
             w,
             "spoke"
