@@ -17,12 +17,16 @@
 //!    `manifest.json`, each atomically.
 //! 7. analyze (to come) reads those tables to compare actors.
 //!
+//! Beside the stages, [`evaluate`] measures a scoring model against labelled data
+//! (`stancemap eval`) through the same scorers a run uses.
+//!
 //! [`config`] turns what the user asked for into a saved, round-tripping
 //! [`config::RunConfig`]; [`pipeline::run`] drives the stages.
 
 pub mod actors;
 pub mod config;
 pub mod corpus;
+pub mod evaluate;
 pub mod extract;
 pub mod models;
 pub mod output;

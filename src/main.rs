@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
 use stancemap::models::{DeviceChoice, Task};
 use stancemap::pipeline::{score_file, ScoreJob};
 use stancemap::{ModelOptions, RunConfig, RunHooks, RunOptions, RunSummary};
@@ -82,6 +83,65 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Measure a scoring model on labelled data: accuracy, macro-F1, confusion matrix,
+    /// Pearson r for graded gold, F1avg for SemEval stance.
+    Eval {
+        /// tone, stance (favour/against/none toward each item's target) or nli.
+        #[arg(long)]
+        task: EvalTaskArg,
+        /// The labelled file.
+        #[arg(long)]
+        data: PathBuf,
+        /// How the file is laid out.
+        #[arg(long)]
+        format: FormatArg,
+        /// ArgQ rows to read by their `set` column.
+        #[arg(long, default_value = "dev")]
+        split: SplitArg,
+        /// Model name from the registry (default: the task's default).
+        #[arg(long)]
+        model: Option<String>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Evaluate only the first N usable items.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[command(flatten)]
+        models: ModelArgs,
+        #[arg(long, default_value = "auto")]
+        device: DeviceChoice,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EvalTaskArg {
+    Tone,
+    Stance,
+    Nli,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Sst2,
+    Vader,
+    Newsmtsc,
+    Emobank,
+    Semeval,
+    Argq,
+    Vast,
+    NliJsonl,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SplitArg {
+    Train,
+    Dev,
+    All,
 }
 
 #[derive(clap::Args)]
@@ -122,6 +182,58 @@ enum TaskArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Eval {
+            task,
+            data,
+            format,
+            split,
+            model,
+            json,
+            limit,
+            models,
+            device,
+            threads,
+            quiet,
+        } => {
+            init_logging(quiet);
+            let task = match task {
+                EvalTaskArg::Tone => EvalTask::Tone,
+                EvalTaskArg::Stance => EvalTask::Stance,
+                EvalTaskArg::Nli => EvalTask::Nli,
+            };
+            let models = match task {
+                EvalTask::Tone => models.into_options(model, None),
+                EvalTask::Stance | EvalTask::Nli => models.into_options(None, model),
+            };
+            let job = EvalJob {
+                task,
+                data,
+                format: match format {
+                    FormatArg::Sst2 => GoldFormat::Sst2,
+                    FormatArg::Vader => GoldFormat::Vader,
+                    FormatArg::Newsmtsc => GoldFormat::Newsmtsc,
+                    FormatArg::Emobank => GoldFormat::Emobank,
+                    FormatArg::Semeval => GoldFormat::Semeval,
+                    FormatArg::Argq => GoldFormat::Argq,
+                    FormatArg::Vast => GoldFormat::Vast,
+                    FormatArg::NliJsonl => GoldFormat::NliJsonl,
+                },
+                split: match split {
+                    SplitArg::Train => Split::Train,
+                    SplitArg::Dev => Split::Dev,
+                    SplitArg::All => Split::All,
+                },
+                models,
+                device,
+                threads,
+                limit,
+                progress: !quiet && !json,
+            };
+            eval(&job, json).unwrap_or_else(|e| {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            })
+        }
         Command::Score {
             task,
             input,
@@ -208,6 +320,16 @@ fn score(job: ScoreJob) -> anyhow::Result<ExitCode> {
         if !summary.skipped.is_empty() {
             println!("skipped {} rows (see the warnings above)", summary.skipped.len());
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(job: &EvalJob, json: bool) -> anyhow::Result<ExitCode> {
+    let report = evaluate(job).context("evaluation failed")?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_table());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -158,6 +158,10 @@ impl SequenceClassifier {
         weights
             .load(&weights_file)
             .map_err(|e| file_error(&weights_file, e.to_string()))?;
+        // Loading takes the file's dtype: fp16 weights (as the defaults ship) would
+        // run in half precision, slowly on CPUs and unlike transformers, which
+        // computes in float32 unless told otherwise.
+        weights.float();
         weights.freeze();
 
         let tokenizer_path = dir.join("tokenizer.json");

@@ -1,0 +1,111 @@
+"""Recipe for `nli-minilm`: all-MiniLM-L6-v2 fine-tuned as a 3-way NLI cross-encoder
+(entailment, neutral, contradiction) for zero-shot stance.
+
+Training data: MNLI and SNLI samples, SNLI dev minus the held-out part, and stance data
+recast as NLI pairs (IBM ArgQ-30k train split, VAST train) with the hypothesis
+templates that stancemap uses at run time. SemEval-2016 is never read: it is the
+zero-shot check. Held out (never trained on): `mnli_sample_dev.jsonl`, the first
+`--snli-heldout` pairs of a seeded shuffle of `snli_dev.jsonl` (the test split written
+to `--work/heldout_nli.jsonl`), and the next `--calibration` pairs (temperature).
+
+    .venv/bin/python models/recipes/nli_minilm.py            # or: make train-defaults
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+
+from common import Example, common_args, require_shared, train
+
+LABELS = ["entailment", "neutral", "contradiction"]
+ENT, NEU, CON = 0, 1, 2
+
+# Noun-phrase targets (VAST topics, study targets such as "ending the war").
+PHRASE_TEMPLATES = ("The speaker supports {}.", "The speaker opposes {}.")
+# Claim targets (ArgQ topics such as "We should abandon marriage").
+CLAIM_TEMPLATES = ("The speaker agrees that {}.", "The speaker disagrees that {}.")
+
+
+def claim(topic: str) -> str:
+    topic = topic.strip().rstrip(".")
+    return topic[:1].lower() + topic[1:]
+
+
+def read_jsonl(path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def nli_pairs(rows, source) -> list[Example]:
+    out = []
+    for r in rows:
+        if r["label"] in LABELS:
+            out.append(Example(r["premise"], LABELS.index(r["label"]), r["hypothesis"], source))
+    return out
+
+
+def stance_pairs(text: str, target: str, stance: int, templates, rng: random.Random, source: str) -> Example:
+    """stance: +1 favour, -1 against, 0 neutral; one of the two hypotheses, drawn."""
+    favor_side = rng.random() < 0.5
+    hypothesis = (templates[0] if favor_side else templates[1]).format(target)
+    if stance == 0:
+        label = NEU
+    elif (stance > 0) == favor_side:
+        label = ENT
+    else:
+        label = CON
+    return Example(text, label, hypothesis, source)
+
+
+def argq(rng: random.Random, limit: int) -> list[Example]:
+    path = require_shared("stance", "ibm_argq", "argq30k_train_dev.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["set"] == "train" and float(r["stance_WA_conf"]) >= 0.6]
+    rng.shuffle(rows)
+    return [stance_pairs(r["argument"], claim(r["topic"]), int(r["stance_WA"]), CLAIM_TEMPLATES, rng, "argq")
+            for r in rows[:limit]]
+
+
+def vast(rng: random.Random, limit: int) -> list[Example]:
+    path = require_shared("stance", "vast", "vast_train.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    rng.shuffle(rows)
+    stance = {"0": -1, "1": 1, "2": 0}
+    return [stance_pairs(r["post"], r["topic_str"], stance[r["label"]], PHRASE_TEMPLATES, rng, "vast")
+            for r in rows[:limit] if r["label"] in stance]
+
+
+def main():
+    p = common_args(__doc__, "nli-minilm")
+    p.add_argument("--snli-heldout", type=int, default=2000)
+    p.add_argument("--calibration", type=int, default=1000)
+    p.add_argument("--argq", type=int, default=8000)
+    p.add_argument("--vast", type=int, default=5000)
+    args = p.parse_args()
+    rng = random.Random(args.seed)
+
+    snli_dev = read_jsonl(require_shared("nli", "snli_dev.jsonl"))
+    rng.shuffle(snli_dev)
+    heldout = snli_dev[: args.snli_heldout]
+    calib = snli_dev[args.snli_heldout : args.snli_heldout + args.calibration]
+    rest = snli_dev[args.snli_heldout + args.calibration :]
+    args.work.mkdir(parents=True, exist_ok=True)
+    with open(args.work / "heldout_nli.jsonl", "w", encoding="utf-8") as f:
+        for r in heldout:
+            f.write(json.dumps(r) + "\n")
+
+    train_set = (
+        nli_pairs(read_jsonl(require_shared("nli", "mnli_sample_train.jsonl")), "mnli")
+        + nli_pairs(read_jsonl(require_shared("nli", "snli_sample_train.jsonl")), "snli")
+        + nli_pairs(rest, "snli_dev_rest")
+        + argq(rng, args.argq)
+        + vast(rng, args.vast)
+    )
+    train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
+
+
+if __name__ == "__main__":
+    main()
