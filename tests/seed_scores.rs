@@ -1,0 +1,98 @@
+//! The seed article scored with the shipped default models (models/models.toml):
+//! the tone and stance the brief expects of its key statements.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::*;
+use polars::prelude::*;
+
+fn floats(frame: &DataFrame, column: &str) -> Vec<f64> {
+    frame
+        .column(column)
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect()
+}
+
+#[test]
+fn seed_statements_get_the_expected_tone_and_stance() {
+    let Some(seed) = shared_data("seed") else {
+        eprintln!("skipped: ../shared/data/seed is absent");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let study = project_file("datasets/ukraine_talks.toml");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--input",
+        seed.to_str().unwrap(),
+        "--study",
+        study.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let statements = read_table(out.path(), "statements.parquet");
+    let ids = strings(&statements, "statement_id");
+    let contents = strings(&statements, "content");
+    let actors = strings(&statements, "actor_id");
+
+    let tone = read_table(out.path(), "tone.parquet");
+    let tone_ids = strings(&tone, "statement_id");
+    let models = strings(&tone, "model");
+    assert!(models.iter().all(|m| m.as_deref() == Some("tone-minilm")), "{models:?}");
+    let labels = strings(&tone, "label");
+    let scores = floats(&tone, "tone_score");
+    let tone_of: HashMap<String, (String, f64)> = tone_ids
+        .into_iter()
+        .zip(labels)
+        .zip(scores)
+        .map(|((id, label), score)| (id.unwrap(), (label.unwrap(), score)))
+        .collect();
+
+    let statement = |actor: &str, needle: &str| -> String {
+        (0..ids.len())
+            .find(|&i| {
+                actors[i].as_deref() == Some(actor) && contents[i].as_deref().is_some_and(|c| c.contains(needle))
+            })
+            .and_then(|i| ids[i].clone())
+            .unwrap_or_else(|| panic!("no statement by {actor} containing {needle:?}"))
+    };
+    for (actor, needle, expected) in [
+        ("trump", "highly productive", "positive"),
+        ("trump", "Great progress was made!", "positive"),
+        ("ushakov", "constructive", "positive"),
+        ("trump", "tested his patience", "negative"),
+    ] {
+        let (label, score) = &tone_of[&statement(actor, needle)];
+        assert_eq!(label, expected, "{actor}: {needle:?} scored {label} ({score:.3})");
+        match expected {
+            "positive" => assert!(*score > 0.0, "{needle:?}: tone_score {score}"),
+            _ => assert!(*score < 0.0, "{needle:?}: tone_score {score}"),
+        }
+    }
+
+    let stance = read_table(out.path(), "stance.parquet");
+    let stance_ids = strings(&stance, "statement_id");
+    let targets = strings(&stance, "target_id");
+    let favor = floats(&stance, "p_favor");
+    let against = floats(&stance, "p_against");
+    let zelensky = statement("zelensky", "the war must end");
+    let row = (0..stance_ids.len())
+        .find(|&i| stance_ids[i].as_deref() == Some(&zelensky) && targets[i].as_deref() == Some("ending_the_war"))
+        .expect("Zelensky's statement has a stance row for ending_the_war");
+    assert!(
+        favor[row] > against[row],
+        "\"the war must end\" toward ending the war: p_favor {} p_against {}",
+        favor[row],
+        against[row]
+    );
+}
