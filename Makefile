@@ -20,9 +20,14 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup build demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
+.PHONY: setup browser build demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
 
-setup: $(VENV)/.ready
+setup: $(VENV)/.ready browser
+
+# Headless Chromium for the report's browser test (Debian's package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # Re-runs only when requirements.txt changes; pip's cache makes a rebuild cheap.
 $(VENV)/.ready: requirements.txt
@@ -39,11 +44,19 @@ demo: build
 	if [ -d "$(SHARED)/data/seed" ]; then inputs="$$inputs --input $(SHARED)/data/seed"; fi; \
 	$(BIN) run $$inputs --study datasets/sample_study.toml --study datasets/ukraine_talks.toml --out $(DEMO_OUT)
 	@echo
+	$(BIN) compare --run $(DEMO_OUT)
+	@$(BIN) report --run $(DEMO_OUT) --out $(DEMO_OUT)/report.html
+	@echo
 	@echo "Tables written to $(DEMO_OUT):"
 	@ls -1 $(DEMO_OUT) | sed 's/^/  /'
+	@echo "Report: $(DEMO_OUT)/report.html"
 
+# Every Rust test (the browser test must run, not skip), then both notebooks
+# headless against a fresh demo run.
 test: setup
-	$(CARGO) test $(CARGO_FLAGS)
+	STANCEMAP_REQUIRE_BROWSER=1 $(CARGO) test $(CARGO_FLAGS)
+	$(MAKE) --no-print-directory demo DEMO_OUT=$(CURDIR)/out/test-demo >/dev/null
+	STANCEMAP_BIN=$(BIN) $(VENV)/bin/python notebooks/execute.py $(CURDIR)/out/test-demo
 
 # Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run.
 bench: build train-setup

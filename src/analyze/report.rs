@@ -401,12 +401,27 @@ fn heatmap(h: &mut String, c: &Comparison, groups: &[&String]) {
     h.push_str("<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#888\" stroke-width=\"1\"/></pattern></defs>");
     for (j, target) in c.targets.iter().enumerate() {
         let x = label_w + cell_w * j as f64 + cell_w / 2.0;
-        let _ = write!(
-            h,
-            "<text x=\"{x}\" y=\"{}\" class=\"colhead\" text-anchor=\"middle\">{}</text>",
-            head_h - 12.0,
-            escape(&target.replace('_', " "))
-        );
+        // Long target names wrap onto two lines at the space nearest the middle.
+        let name = target.replace('_', " ");
+        let middle = name.len() / 2;
+        let split = (name.len() > 14)
+            .then(|| {
+                name.match_indices(' ')
+                    .map(|(i, _)| i)
+                    .min_by_key(|i| i.abs_diff(middle))
+            })
+            .flatten();
+        let lines: Vec<&str> = match split {
+            Some(i) => vec![&name[..i], &name[i + 1..]],
+            None => vec![&name],
+        };
+        let top = head_h - 8.0 - 13.0 * (lines.len() as f64 - 1.0);
+        let _ = write!(h, "<text y=\"{top}\" class=\"colhead\" text-anchor=\"middle\">");
+        for (k, line) in lines.iter().enumerate() {
+            let dy = if k == 0 { 0.0 } else { 13.0 };
+            let _ = write!(h, "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>", escape(line));
+        }
+        h.push_str("</text>");
     }
     for (i, group) in rows.iter().enumerate() {
         let y = head_h + cell_h * i as f64;
@@ -548,7 +563,7 @@ fn timelines(h: &mut String, c: &Comparison, groups: &[&String]) {
     }
     h.push_str("</p><div class=\"panels\">");
     let (w, ht, left, top, bottom) = (360.0, 200.0, 34.0, 12.0, 30.0);
-    let plot_w = w - left - 10.0;
+    let plot_w = w - left - 28.0;
     let plot_h = ht - top - bottom;
     let xs = |d: &chrono::NaiveDate| -> f64 {
         let i = periods.iter().position(|p| p == d).unwrap_or(0) as f64;
