@@ -79,7 +79,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let out = &config.out_dir;
 
     let total_bytes: u64 = config.inputs.iter().map(|i| input_bytes(&i.path)).sum();
-    let bar = progress_bar(hooks.progress, total_bytes);
+    let bar = progress_bar(hooks.progress, total_bytes, BYTES_TEMPLATE);
 
     let articles_path = out.join("articles.parquet");
     let schema = articles_frame(&[])
@@ -446,7 +446,7 @@ fn in_chunks<S: Scorer>(
     hooks: RunHooks,
     what: &str,
 ) -> Result<Vec<S::Row>, ScoreError> {
-    let bar = progress_bar(hooks.progress, items.len() as u64);
+    let bar = progress_bar(hooks.progress, items.len() as u64, BYTES_TEMPLATE);
     bar.set_message(format!("{what} with {}", scorer.model().spec.name));
     let mut rows = Vec::with_capacity(items.len());
     for chunk in items.chunks(SCORE_CHUNK) {
@@ -462,12 +462,16 @@ fn rate_message(articles: u64, started: Instant) -> String {
     format!("{articles} articles, {rate:.0} articles/s")
 }
 
-fn progress_bar(wanted: bool, total_bytes: u64) -> ProgressBar {
+const BYTES_TEMPLATE: &str = "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}";
+pub(crate) const ITEMS_TEMPLATE: &str = "{spinner} [{bar:30}] {pos}/{len} {msg} ETA {eta}";
+
+/// A bar on stderr when wanted and stderr is a terminal, else a hidden one.
+pub(crate) fn progress_bar(wanted: bool, total: u64, template: &str) -> ProgressBar {
     if !wanted || !std::io::stderr().is_terminal() {
-        return ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::hidden());
+        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     }
-    let bar = ProgressBar::new(total_bytes);
-    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ETA {eta}")
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     bar.set_style(style);

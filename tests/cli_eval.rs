@@ -10,19 +10,6 @@ fn registry() -> String {
     project_file("tests/fixtures/models.toml").display().to_string()
 }
 
-fn floats(frame: &DataFrame, column: &str) -> Vec<f64> {
-    frame
-        .column(column)
-        .unwrap()
-        .cast(&DataType::Float64)
-        .unwrap()
-        .f64()
-        .unwrap()
-        .into_iter()
-        .map(|v| v.unwrap())
-        .collect()
-}
-
 fn eval_json(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["eval", "--json", "--models"];
     let registry = registry();

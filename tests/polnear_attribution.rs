@@ -26,6 +26,8 @@ fn rules_meet_the_polnear_dev_floor() {
     let output = run(&[
         "run",
         "--quiet",
+        // Attribution does not depend on scoring.
+        "--no-models",
         "--input",
         dev.join("text").to_str().unwrap(),
         "--out",

@@ -6,40 +6,13 @@ mod common;
 use std::collections::HashMap;
 
 use common::*;
-use polars::prelude::*;
-
-fn floats(frame: &DataFrame, column: &str) -> Vec<f64> {
-    frame
-        .column(column)
-        .unwrap()
-        .cast(&DataType::Float64)
-        .unwrap()
-        .f64()
-        .unwrap()
-        .into_iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect()
-}
 
 #[test]
 fn seed_statements_get_the_expected_tone_and_stance() {
-    let Some(seed) = shared_data("seed") else {
-        eprintln!("skipped: ../shared/data/seed is absent");
-        return;
-    };
     let out = tempfile::tempdir().unwrap();
-    let study = project_file("datasets/ukraine_talks.toml");
-    let output = run(&[
-        "run",
-        "--quiet",
-        "--input",
-        seed.to_str().unwrap(),
-        "--study",
-        study.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    if run_seed(out.path()).is_none() {
+        return;
+    }
     let statements = read_table(out.path(), "statements.parquet");
     let ids = strings(&statements, "statement_id");
     let contents = strings(&statements, "content");

@@ -9,16 +9,15 @@
 pub mod gold;
 pub mod metrics;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, ModelOptions};
 use crate::corpus::Skipped;
 use crate::models::{DeviceChoice, Input, NliLabels, Task};
+use crate::pipeline::{progress_bar, ITEMS_TEMPLATE};
 use crate::score::{ScoreError, ScoreStats, Scorer, StanceItem, StanceScorer, TextItem, ToneScorer};
 pub use gold::{Gold, GoldFormat, GoldSet, Probe, Split};
 pub use metrics::Classification;
@@ -171,7 +170,8 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
     if set.items.is_empty() {
         return Err(EvalError::Empty(job.data.display().to_string()));
     }
-    let bar = progress_bar(job.progress, set.items.len() as u64, &model.spec.name);
+    let bar = progress_bar(job.progress, set.items.len() as u64, ITEMS_TEMPLATE);
+    bar.set_message(format!("evaluating {}", model.spec.name));
 
     // Each item's prediction: a class index into set.labels, and a graded score.
     let mut predictions: Vec<(usize, f64)> = Vec::with_capacity(set.items.len());
@@ -374,17 +374,4 @@ impl EvalReport {
         }
         s
     }
-}
-
-fn progress_bar(wanted: bool, total: u64, model: &str) -> ProgressBar {
-    if !wanted || !std::io::stderr().is_terminal() {
-        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    }
-    let bar = ProgressBar::new(total);
-    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_message(format!("evaluating {model}"));
-    bar
 }

@@ -31,6 +31,41 @@ pub fn strings(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+pub fn floats(frame: &DataFrame, column: &str) -> Vec<f64> {
+    frame
+        .column(column)
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// Runs `stancemap run` on the seed article with the Ukraine study into `out`;
+/// None (with a message) when ../shared is absent.
+pub fn run_seed(out: &Path) -> Option<()> {
+    let Some(seed) = shared_data("seed") else {
+        eprintln!("skipped: ../shared/data/seed is absent");
+        return None;
+    };
+    let study = project_file("datasets/ukraine_talks.toml");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--input",
+        seed.to_str().unwrap(),
+        "--study",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    Some(())
+}
+
 pub fn ints(frame: &DataFrame, column: &str) -> Vec<Option<i64>> {
     frame.column(column).unwrap().i64().unwrap().into_iter().collect()
 }
