@@ -634,8 +634,11 @@ impl Comparison {
         }
         let _ = writeln!(
             s,
-            "\n(few) = fewer than {} statements. Left out: {} statements without {by}; {} without a date are missing from the {}ly timeline.",
-            self.options.min_n, self.without_group, self.without_date, self.options.every.as_str()
+            "\n(few) = fewer than {} statements. Statements without {by}, left out: {}. Without a date, missing from the {}ly timeline: {}.",
+            self.options.min_n,
+            self.without_group,
+            self.options.every.as_str(),
+            self.without_date
         );
         s
     }
