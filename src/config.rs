@@ -62,6 +62,12 @@ impl ModelOptions {
         Ok(settings)
     }
 
+    /// The model for one task alone (`score`, `eval`): the one named for it, else the
+    /// registry's default; None when there is neither.
+    pub fn resolve_one(&self, task: Task) -> Result<Option<ResolvedModel>, ConfigError> {
+        Ok(self.resolve(&[task])?.into_iter().next())
+    }
+
     /// Reads the registries and resolves the chosen model of each task in `tasks`
     /// (downloading Hub models that are not cached yet).
     pub fn resolve(&self, tasks: &[Task]) -> Result<Vec<ResolvedModel>, ConfigError> {

@@ -577,16 +577,9 @@ pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
         crate::models::set_threads(threads);
     }
     let settings = job.models.settings()?;
-    let mut options = job.models.clone();
-    if job.task == Task::Tone {
-        options.stance_model = None;
-    } else {
-        options.tone_model = None;
-    }
-    let model = options
-        .resolve(&[job.task])?
-        .into_iter()
-        .next()
+    let model = job
+        .models
+        .resolve_one(job.task)?
         .ok_or(ScoreJobError::NoModel(job.task.as_str()))?;
     let raw = std::fs::read(&job.input).map_err(|source| ScoreJobError::Read {
         path: job.input.clone(),

@@ -148,17 +148,8 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
         crate::models::set_threads(threads);
     }
     let settings = job.models.settings()?;
-    let mut options = job.models.clone();
-    match job.task.model_task() {
-        Task::Tone => options.stance_model = None,
-        Task::Stance => options.tone_model = None,
-    }
     let task = job.task.model_task();
-    let model = options
-        .resolve(&[task])?
-        .into_iter()
-        .next()
-        .ok_or(EvalError::NoModel(task.as_str()))?;
+    let model = job.models.resolve_one(task)?.ok_or(EvalError::NoModel(task.as_str()))?;
 
     let mut set = gold::read(&job.data, job.format, job.split)?;
     for skip in &set.skipped {
