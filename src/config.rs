@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actors::{Study, StudyError};
 use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
-use crate::extract::ExtractorConfig;
+use crate::extract::{ExtractorChoice, ExtractorConfig, TaggerConfig};
 use crate::models::{resolve_device, DeviceChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Task};
 use crate::score::{ScoreSettings, Target};
 
@@ -24,6 +24,10 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     pub strict: bool,
     pub models: ModelOptions,
+    /// None: the hybrid extractor when an attribution model is at hand, else the rules.
+    pub extractor: Option<ExtractorChoice>,
+    /// Find statements only: no tone or stance scoring (the tagger still runs).
+    pub no_scores: bool,
 }
 
 /// Which models score, and how.
@@ -33,6 +37,7 @@ pub struct ModelOptions {
     pub registries: Vec<PathBuf>,
     pub tone_model: Option<String>,
     pub stance_model: Option<String>,
+    pub attribution_model: Option<String>,
     /// Score nothing, even where a default model exists.
     pub no_models: bool,
     pub batch_size: Option<usize>,
@@ -83,6 +88,7 @@ impl ModelOptions {
             let name = match task {
                 Task::Tone => self.tone_model.as_deref(),
                 Task::Stance => self.stance_model.as_deref(),
+                Task::Attribution => self.attribution_model.as_deref(),
             };
             if let Some(spec) = registry.choose(task, name)? {
                 models.push(ResolvedModel::resolve(spec)?);
@@ -126,6 +132,8 @@ pub enum ConfigError {
     BadScoreSettings,
     #[error(transparent)]
     Models(ModelError),
+    #[error("--extractor {0} needs an attribution model, but {1}")]
+    NoTagger(&'static str, &'static str),
     #[error("output folder {path}: {source}")]
     OutDir {
         path: PathBuf,
@@ -143,6 +151,43 @@ impl From<ModelError> for ConfigError {
 }
 
 pub const RUN_CONFIG_FILE: &str = "run_config.toml";
+
+/// The extractor asked for, with its tagger resolved; by default the hybrid where a
+/// tagger is at hand (it measures best on PolNeAR dev), else the rules.
+fn resolve_extractor(choice: Option<ExtractorChoice>, models: &ModelOptions) -> Result<ExtractorConfig, ConfigError> {
+    let name = |c: ExtractorChoice| match c {
+        ExtractorChoice::Rules => "rules",
+        ExtractorChoice::Learned => "learned",
+        ExtractorChoice::Hybrid => "hybrid",
+    };
+    if choice == Some(ExtractorChoice::Rules) {
+        return Ok(ExtractorConfig::Rules);
+    }
+    if models.no_models {
+        return match choice {
+            Some(c) => Err(ConfigError::NoTagger(name(c), "--no-models turns models off")),
+            None => Ok(ExtractorConfig::Rules),
+        };
+    }
+    let tagger = models.resolve(&[Task::Attribution])?.into_iter().next();
+    match (choice, tagger) {
+        (Some(ExtractorChoice::Rules), _) => Ok(ExtractorConfig::Rules),
+        (Some(ExtractorChoice::Learned), Some(m)) => Ok(ExtractorConfig::Learned {
+            tagger: TaggerConfig::new(m),
+        }),
+        (Some(ExtractorChoice::Hybrid) | None, Some(m)) => Ok(ExtractorConfig::Hybrid {
+            tagger: TaggerConfig::new(m),
+        }),
+        (Some(c), None) => Err(ConfigError::NoTagger(
+            name(c),
+            "no registry declares one (task = \"attribution\"): add it with --models FILE or use --extractor rules",
+        )),
+        (None, None) => {
+            tracing::info!("no attribution model in the registry: extracting with the rules");
+            Ok(ExtractorConfig::Rules)
+        }
+    }
+}
 
 impl RunConfig {
     pub fn resolve(options: RunOptions) -> Result<RunConfig, ConfigError> {
@@ -166,7 +211,12 @@ impl RunConfig {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
         let score = options.models.settings()?;
-        let models = options.models.resolve(&[Task::Tone, Task::Stance])?;
+        let models = if options.no_scores {
+            Vec::new()
+        } else {
+            options.models.resolve(&[Task::Tone, Task::Stance])?
+        };
+        let extractor = resolve_extractor(options.extractor, &options.models)?;
         std::fs::create_dir_all(&options.out_dir).map_err(|source| ConfigError::OutDir {
             path: options.out_dir.clone(),
             source,
@@ -176,7 +226,7 @@ impl RunConfig {
             out_dir: absolute(&options.out_dir),
             study_files,
             study,
-            extractor: ExtractorConfig::default(),
+            extractor,
             limits: ReadLimits {
                 max_article_bytes: (options.max_article_mb * 1e6) as u64,
             },
@@ -241,6 +291,8 @@ mod tests {
                 no_models: true,
                 ..Default::default()
             },
+            extractor: None,
+            no_scores: false,
         }
     }
 

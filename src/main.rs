@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use stancemap::analyze::report::ReportOptions;
 use stancemap::analyze::{compare, write_report, CompareOptions, GroupBy, Period};
 use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
+use stancemap::extract::ExtractorChoice;
 use stancemap::models::{DeviceChoice, Task};
 use stancemap::pipeline::{score_file, ScoreJob};
 use stancemap::{ModelOptions, RunConfig, RunHooks, RunOptions, RunSummary};
@@ -61,6 +62,17 @@ enum Command {
         /// Stance model (a 3-way NLI model in the registry; default: its stance default).
         #[arg(long)]
         stance_model: Option<String>,
+        /// How statements are found: rules, learned (the attribution tagger) or hybrid
+        /// (both; the default when the registry has an attribution model).
+        #[arg(long)]
+        extractor: Option<ExtractorArg>,
+        /// Attribution tagger (a registry name; default: its attribution default).
+        #[arg(long)]
+        attribution_model: Option<String>,
+        /// Find statements only: no tone or stance scoring (unlike --no-models, the
+        /// attribution tagger still runs).
+        #[arg(long)]
+        no_scores: bool,
     },
     /// Score texts you already have: `{id, text}` rows for tone, `{id, text, target}` for stance.
     Score {
@@ -257,11 +269,19 @@ impl ModelArgs {
             registries: self.registries,
             tone_model,
             stance_model,
+            attribution_model: None,
             no_models: self.no_models,
             batch_size: self.batch_size,
             max_tokens: self.max_tokens,
         }
     }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExtractorArg {
+    Rules,
+    Learned,
+    Hybrid,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -378,7 +398,7 @@ fn main() -> ExitCode {
             };
             let models = match task {
                 Task::Tone => models.into_options(model, None),
-                Task::Stance => models.into_options(None, model),
+                Task::Stance | Task::Attribution => models.into_options(None, model),
             };
             let job = ScoreJob {
                 task,
@@ -406,9 +426,13 @@ fn main() -> ExitCode {
             models,
             tone_model,
             stance_model,
+            extractor,
+            attribution_model,
+            no_scores,
         } => {
             init_logging(quiet);
-            let models = models.into_options(tone_model, stance_model);
+            let mut models = models.into_options(tone_model, stance_model);
+            models.attribution_model = attribution_model;
             let options = RunOptions {
                 inputs,
                 out_dir: out,
@@ -418,6 +442,12 @@ fn main() -> ExitCode {
                 threads,
                 strict,
                 models,
+                extractor: extractor.map(|e| match e {
+                    ExtractorArg::Rules => ExtractorChoice::Rules,
+                    ExtractorArg::Learned => ExtractorChoice::Learned,
+                    ExtractorArg::Hybrid => ExtractorChoice::Hybrid,
+                }),
+                no_scores,
             };
             match run(options, quiet) {
                 Ok(code) => code,

@@ -14,7 +14,7 @@ use crate::actors::{surname_merges, Actor, ActorResolver};
 use crate::config::{RunConfig, RUN_CONFIG_FILE};
 use crate::corpus::{Article, Skipped};
 use crate::extract::Extractor;
-use crate::models::{ResolvedModel, Task};
+use crate::models::{ModelError, ResolvedModel, Task};
 use crate::output::{
     actors_frame, articles_frame, stance_frame, statements_frame, tone_frame, write_json, write_parquet, write_text,
     ActorRow, ArticleRow, BatchedTable, Counts, InputReport, Manifest, ModelReport, OutputError, Runtime,
@@ -40,6 +40,12 @@ pub enum RunError {
     Config(#[from] toml::ser::Error),
     #[error(transparent)]
     Score(#[from] ScoreError),
+    #[error("cannot load the {extractor} extractor: {source}")]
+    Extractor {
+        extractor: &'static str,
+        #[source]
+        source: ModelError,
+    },
 }
 
 /// How the run talks to the person running it.
@@ -73,7 +79,13 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let started = Instant::now();
     let started_at = chrono::Utc::now().to_rfc3339();
     crate::models::set_threads(config.threads);
-    let extractor = config.extractor.build();
+    let extractor = config
+        .extractor
+        .build(config.device.to_tch())
+        .map_err(|source| RunError::Extractor {
+            extractor: config.extractor.name(),
+            source,
+        })?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(config.threads).build().ok();
     let resolver = ActorResolver::new(&config.study);
     let out = &config.out_dir;
@@ -149,17 +161,21 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             }
         };
         let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
-        let mut flush = |batch: &mut Vec<Article>| -> Result<(), RunError> {
-            let extract = || -> Vec<ArticleResult> {
+        let mut flush = |batch: &mut Vec<Article>| -> Result<Vec<Skipped>, RunError> {
+            let extract = || -> Vec<Result<ArticleResult, Skipped>> {
                 batch
                     .par_iter()
                     .map(|a| process_article(a, extractor.as_ref(), &resolver))
                     .collect()
             };
-            let results = match &pool {
+            let (results, failed): (Vec<_>, Vec<_>) = match &pool {
                 Some(pool) => pool.install(extract),
                 None => extract(),
-            };
+            }
+            .into_iter()
+            .partition(|r| r.is_ok());
+            let results: Vec<ArticleResult> = results.into_iter().flatten().collect();
+            let failed: Vec<Skipped> = failed.into_iter().filter_map(|r| r.err()).collect();
             let rows: Vec<ArticleRow> = results.iter().map(|r| r.row.clone()).collect();
             let frame = articles_frame(&rows).map_err(|source| RunError::Table {
                 table: "articles",
@@ -175,7 +191,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             let bytes: u64 = batch.iter().map(|a| a.input_bytes).sum();
             bar.inc(bytes);
             batch.clear();
-            Ok(())
+            Ok(failed)
         };
         for record in records {
             match record {
@@ -204,7 +220,12 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                     counts.articles += 1;
                     batch.push(article);
                     if batch.len() >= BATCH {
-                        flush(&mut batch)?;
+                        for skip in flush(&mut batch)? {
+                            report.skipped += 1;
+                            report.articles -= 1;
+                            counts.articles -= 1;
+                            note_skip(skip, &mut skipped);
+                        }
                         bar.set_message(rate_message(counts.articles, started));
                     }
                 }
@@ -214,7 +235,12 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                 }
             }
         }
-        flush(&mut batch)?;
+        for skip in flush(&mut batch)? {
+            report.skipped += 1;
+            report.articles -= 1;
+            counts.articles -= 1;
+            note_skip(skip, &mut skipped);
+        }
         bar.set_message(rate_message(counts.articles, started));
         reports.push(report);
     }
@@ -293,7 +319,12 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             extractor: extractor.name().to_string(),
         },
         outputs: outputs.clone(),
-        models: config.models.iter().map(model_report).collect(),
+        models: config
+            .models
+            .iter()
+            .chain(config.extractor.tagger().map(|t| &t.model))
+            .map(model_report)
+            .collect(),
         scoring: scoring.clone(),
     };
     write_json(&out.join("manifest.json"), &manifest)?;
@@ -567,6 +598,8 @@ pub enum ScoreJobError {
     NothingToScore(PathBuf),
     #[error(transparent)]
     Run(#[from] RunError),
+    #[error("`stancemap score` runs tone and stance models; an attribution tagger runs in `stancemap run --extractor learned`")]
+    NotAScorer,
 }
 
 /// `stancemap score`: scores `{id, text}` rows (tone) or `{id, text, target}` rows
@@ -594,6 +627,7 @@ pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
     }
     let hooks = RunHooks { progress: !job.quiet };
     let (mut frame, stats) = match job.task {
+        Task::Attribution => return Err(ScoreJobError::NotAScorer),
         Task::Tone => {
             let scorer = ToneScorer::load(&model, device.to_tch(), settings).map_err(|e| RunError::Score(e.into()))?;
             let items: Vec<TextItem> = rows
@@ -705,9 +739,20 @@ pub fn statement_id(article_id: &str, content_start: i64, content_end: i64) -> S
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-fn process_article(article: &Article, extractor: &dyn Extractor, resolver: &ActorResolver) -> ArticleResult {
+/// An article whose extraction failed is skipped (named by file, line and id) and
+/// the run goes on.
+fn process_article(
+    article: &Article,
+    extractor: &dyn Extractor,
+    resolver: &ActorResolver,
+) -> Result<ArticleResult, Skipped> {
     let doc = Document::new(&article.text);
-    let attributions = extractor.extract(&doc);
+    let attributions = extractor.extract(&doc).map_err(|e| Skipped {
+        file: article.origin_file.clone(),
+        line: article.origin_line,
+        article_id: Some(article.id.clone()),
+        reason: format!("extraction failed: {e}"),
+    })?;
     let resolved = resolver.resolve_article(&doc, &attributions);
     let offsets = CharOffsets::new(&article.text);
     let at = |byte: usize| offsets.char_of(byte) as i64;
@@ -757,11 +802,11 @@ fn process_article(article: &Article, extractor: &dyn Extractor, resolver: &Acto
         text_offset: article.text_offset as i64,
         statement_count: statements.len() as i64,
     };
-    ArticleResult {
+    Ok(ArticleResult {
         row,
         statements,
         actors,
-    }
+    })
 }
 
 fn actor_rows(actors: &HashMap<String, Actor>, statements: &[StatementRow]) -> Vec<ActorRow> {

@@ -65,8 +65,12 @@ fn run_scores_tone_and_stance_and_pins_the_models() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     let models = manifest["models"].as_array().unwrap();
-    assert_eq!(models.len(), 2);
-    assert_eq!(models[0]["weights_sha256"].as_str().unwrap().len(), 64);
+    // Tone, stance, and the default attribution tagger that found the statements.
+    let names: Vec<&str> = models.iter().filter_map(|m| m["name"].as_str()).collect();
+    assert_eq!(names, ["bert-tone3", "bert-nli-ent0", "attribution-tagger"]);
+    for model in models {
+        assert_eq!(model["weights_sha256"].as_str().unwrap().len(), 64);
+    }
     let tone_report = &manifest["scoring"][0];
     assert_eq!(tone_report["status"], "scored");
     // The same quote in two articles is one model input.

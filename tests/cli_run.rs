@@ -37,6 +37,9 @@ fn bad_records_are_skipped_counted_and_the_rest_is_written() {
     let out = dir.path().join("out");
     let output = run(&[
         "run",
+        // The rules, whose statements on these sentences are known exactly.
+        "--extractor",
+        "rules",
         "--input",
         dir.path().join("news.jsonl").to_str().unwrap(),
         "--input",
@@ -240,6 +243,8 @@ fn parquet_and_csv_corpora_read_like_jsonl() {
     let output = run(&[
         "run",
         "--quiet",
+        "--extractor",
+        "rules",
         "--input",
         dir.path().join("c.parquet").to_str().unwrap(),
         "--input",

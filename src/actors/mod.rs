@@ -423,7 +423,7 @@ pub fn surname_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Extractor, RuleExtractor};
+    use crate::extract::RuleExtractor;
 
     fn study() -> Study {
         toml::from_str(
@@ -458,7 +458,7 @@ mod tests {
 
     fn speakers(text: &str, study: &Study) -> Vec<(String, Option<String>)> {
         let doc = Document::new(text);
-        let attributions = RuleExtractor::default().extract(&doc);
+        let attributions = RuleExtractor::default().find(&doc);
         let resolved = ActorResolver::new(study).resolve_article(&doc, &attributions);
         attributions
             .iter()

@@ -1,16 +1,25 @@
 //! Extract stage: who said what, as (speaker, cue, content) spans.
 //!
 //! An [`Extractor`] turns a prepared [`Document`] into [`Attribution`]s with byte spans.
-//! Which speaker mention denotes which actor is the actors stage's business, so a
-//! learned tagger can later sit behind the same trait.
+//! Three sit behind the trait: [`RuleExtractor`] (quotation marks, cue lexicon, clause
+//! patterns), [`LearnedExtractor`] (a token tagger trained on PolNeAR, read by
+//! [`decode`]) and [`HybridExtractor`] (both). Which speaker mention denotes which
+//! actor is the actors stage's business.
 
+pub mod decode;
+mod hybrid;
+mod learned;
 mod lexicon;
 mod rules;
 
 use serde::{Deserialize, Serialize};
 
+use crate::models::{ModelError, ResolvedModel, Windowing};
 use crate::text::{Document, Span};
 
+pub use decode::DecoderSettings;
+pub use hybrid::{combine, overlap_ratio, HybridExtractor};
+pub use learned::LearnedExtractor;
 pub use rules::RuleExtractor;
 
 /// How the content is reported.
@@ -60,10 +69,61 @@ pub struct Attribution {
     pub confidence: f32,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("the attribution tagger failed on an earlier document and cannot be used: rerun")]
+    Poisoned,
+}
+
 /// Finds attributions in one document.
 pub trait Extractor: Send + Sync {
     fn name(&self) -> &'static str;
-    fn extract(&self, doc: &Document) -> Vec<Attribution>;
+    fn extract(&self, doc: &Document) -> Result<Vec<Attribution>, ExtractError>;
+}
+
+/// The attribution tagger a learned or hybrid extractor runs, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaggerConfig {
+    pub model: ResolvedModel,
+    /// Tokens per window (special tokens included) and tokens shared by neighbours.
+    pub window: usize,
+    pub overlap: usize,
+    pub batch_size: usize,
+    #[serde(default)]
+    pub decoder: DecoderSettings,
+}
+
+impl TaggerConfig {
+    pub fn new(model: ResolvedModel) -> Self {
+        let w = Windowing::default();
+        TaggerConfig {
+            model,
+            window: w.window,
+            overlap: w.overlap,
+            batch_size: w.batch_size,
+            decoder: DecoderSettings::default(),
+        }
+    }
+
+    fn load(&self, device: tch::Device) -> Result<LearnedExtractor, ModelError> {
+        let windowing = Windowing {
+            window: self.window,
+            overlap: self.overlap,
+            batch_size: self.batch_size,
+        };
+        LearnedExtractor::load(&self.model, device, windowing, self.decoder)
+    }
+}
+
+/// Which extractor the user asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractorChoice {
+    Rules,
+    Learned,
+    Hybrid,
 }
 
 /// The extractor a run uses.
@@ -73,12 +133,36 @@ pub enum ExtractorConfig {
     /// Quotation marks, a lexicon of cue verbs and clause patterns.
     #[default]
     Rules,
+    /// The attribution tagger alone.
+    Learned { tagger: TaggerConfig },
+    /// The tagger, completed by the rules.
+    Hybrid { tagger: TaggerConfig },
 }
 
 impl ExtractorConfig {
-    pub fn build(&self) -> Box<dyn Extractor> {
-        match self {
+    pub fn build(&self, device: tch::Device) -> Result<Box<dyn Extractor>, ModelError> {
+        Ok(match self {
             ExtractorConfig::Rules => Box::new(RuleExtractor::default()),
+            ExtractorConfig::Learned { tagger } => Box::new(tagger.load(device)?),
+            ExtractorConfig::Hybrid { tagger } => Box::new(HybridExtractor {
+                rules: RuleExtractor::default(),
+                learned: tagger.load(device)?,
+            }),
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            ExtractorConfig::Rules => "rules",
+            ExtractorConfig::Learned { .. } => "learned",
+            ExtractorConfig::Hybrid { .. } => "hybrid",
+        }
+    }
+
+    pub fn tagger(&self) -> Option<&TaggerConfig> {
+        match self {
+            ExtractorConfig::Rules => None,
+            ExtractorConfig::Learned { tagger } | ExtractorConfig::Hybrid { tagger } => Some(tagger),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::lexicon::{
     cue_word, ends_noun_phrase, is_auxiliary, is_function_word, is_passive_auxiliary, is_pronoun, is_verb_modifier,
     opens_adjunct, CueClass, CueWord, VerbForm,
 };
-use super::{Attribution, Extractor, StatementKind};
+use super::{Attribution, ExtractError, Extractor, StatementKind};
 use crate::text::{tokenize, trim_span, Document, Span, Token};
 
 /// Punctuation trimmed from both ends of a content piece.
@@ -39,7 +39,14 @@ impl Extractor for RuleExtractor {
         "rules"
     }
 
-    fn extract(&self, doc: &Document) -> Vec<Attribution> {
+    fn extract(&self, doc: &Document) -> Result<Vec<Attribution>, ExtractError> {
+        Ok(self.find(doc))
+    }
+}
+
+impl RuleExtractor {
+    /// The rules cannot fail: every document gets its (possibly empty) list.
+    pub fn find(&self, doc: &Document) -> Vec<Attribution> {
         let mut found: Vec<Attribution> = Vec::new();
         for &sentence in &doc.sentences {
             let view = SentenceView::new(doc, sentence);
@@ -1494,7 +1501,7 @@ mod tests {
     fn extract(text: &str) -> Vec<Found> {
         let doc = Document::new(text);
         RuleExtractor::default()
-            .extract(&doc)
+            .find(&doc)
             .into_iter()
             .map(|a| Found {
                 speaker: a.speaker.map(|s| s.slice(text).to_string()),

@@ -103,23 +103,14 @@ impl SequenceClassifier {
         device: Device,
         max_tokens: usize,
     ) -> Result<Self, ModelError> {
+        let config = read_config(name, dir, architecture)?;
+        let config_path = dir.join("config.json");
         let file_error = |file: &Path, detail: String| ModelError::File {
             model: name.into(),
             path: file.to_path_buf(),
             detail,
         };
-        let config_path = dir.join("config.json");
-        let raw = std::fs::read_to_string(&config_path).map_err(|e| file_error(&config_path, e.to_string()))?;
-        let config: serde_json::Value =
-            serde_json::from_str(&raw).map_err(|e| file_error(&config_path, e.to_string()))?;
-        let model_type = config.get("model_type").and_then(|v| v.as_str()).unwrap_or_default();
-        if model_type != architecture.model_type() {
-            return Err(ModelError::Architecture {
-                model: name.into(),
-                declared: architecture.model_type().into(),
-                found: model_type.into(),
-            });
-        }
+        let model_type = architecture.model_type();
         let labels = Labels::from_config(name, &config)?;
         let typed = |e: serde_json::Error| file_error(&config_path, format!("not a {model_type} configuration: {e}"));
         let weights_file = weights_file(dir)
@@ -155,22 +146,9 @@ impl SequenceClassifier {
                 Network::Roberta(RobertaForSequenceClassification::new(&root, &c).map_err(rust_bert_error)?)
             }
         };
-        weights
-            .load(&weights_file)
-            .map_err(|e| file_error(&weights_file, e.to_string()))?;
-        // Loading takes the file's dtype: fp16 weights (as the defaults ship) would
-        // run in half precision, slowly on CPUs and unlike transformers, which
-        // computes in float32 unless told otherwise.
-        weights.float();
-        weights.freeze();
-
+        load_weights(name, &mut weights, &weights_file)?;
+        let mut tokenizer = load_tokenizer(name, dir)?;
         let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| {
-            file_error(
-                &tokenizer_path,
-                format!("{e} (a tokenizer.json from a fast Hugging Face tokenizer is needed)"),
-            )
-        })?;
         let position_limit = config
             .get("max_position_embeddings")
             .and_then(|v| v.as_u64())
@@ -313,7 +291,52 @@ impl SequenceClassifier {
     }
 }
 
-fn weights_file(dir: &Path) -> Option<PathBuf> {
+/// Reads `config.json` and checks that its `model_type` is the declared architecture.
+pub(super) fn read_config(name: &str, dir: &Path, architecture: Architecture) -> Result<serde_json::Value, ModelError> {
+    let config_path = dir.join("config.json");
+    let file_error = |detail: String| ModelError::File {
+        model: name.into(),
+        path: config_path.clone(),
+        detail,
+    };
+    let raw = std::fs::read_to_string(&config_path).map_err(|e| file_error(e.to_string()))?;
+    let config: serde_json::Value = serde_json::from_str(&raw).map_err(|e| file_error(e.to_string()))?;
+    let model_type = config.get("model_type").and_then(|v| v.as_str()).unwrap_or_default();
+    if model_type != architecture.model_type() {
+        return Err(ModelError::Architecture {
+            model: name.into(),
+            declared: architecture.model_type().into(),
+            found: model_type.into(),
+        });
+    }
+    Ok(config)
+}
+
+/// Loads the weights into the networks' variables, in float32 whatever the file's dtype.
+pub(super) fn load_weights(name: &str, weights: &mut nn::VarStore, file: &Path) -> Result<(), ModelError> {
+    weights.load(file).map_err(|e| ModelError::File {
+        model: name.into(),
+        path: file.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    // Loading takes the file's dtype: fp16 weights (as the defaults ship) would
+    // run in half precision, slowly on CPUs and unlike transformers, which
+    // computes in float32 unless told otherwise.
+    weights.float();
+    weights.freeze();
+    Ok(())
+}
+
+pub(super) fn load_tokenizer(name: &str, dir: &Path) -> Result<Tokenizer, ModelError> {
+    let tokenizer_path = dir.join("tokenizer.json");
+    Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::File {
+        model: name.into(),
+        path: tokenizer_path.clone(),
+        detail: format!("{e} (a tokenizer.json from a fast Hugging Face tokenizer is needed)"),
+    })
+}
+
+pub(super) fn weights_file(dir: &Path) -> Option<PathBuf> {
     ["model.safetensors", "rust_model.ot"]
         .iter()
         .map(|f| dir.join(f))

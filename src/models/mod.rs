@@ -2,12 +2,13 @@
 //! tch and rust-bert, tokenizers through the `tokenizers` crate).
 //!
 //! This module knows nothing of statements or tables: it turns texts and text pairs
-//! into class probabilities with named labels.
+//! into class probabilities with named labels, and documents into tagged tokens.
 
 pub mod classifier;
 mod hub;
 pub mod labels;
 pub mod registry;
+pub mod token_tagger;
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use classifier::{Architecture, Input, Prediction, SequenceClassifier};
 pub use labels::{Labels, NliLabels, ToneLabels};
 pub use registry::{ModelSource, ModelSpec, Registry, ResolvedModel, Task};
+pub use token_tagger::{TaggedToken, TokenTagger, Windowing};
 /// The device a user asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

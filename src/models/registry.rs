@@ -19,6 +19,8 @@ pub enum Task {
     Tone,
     /// Zero-shot stance through a 3-way NLI model.
     Stance,
+    /// Token tagging of attribution sources, cues and contents (BIO).
+    Attribution,
 }
 
 impl Task {
@@ -26,6 +28,7 @@ impl Task {
         match self {
             Task::Tone => "tone",
             Task::Stance => "stance",
+            Task::Attribution => "attribution",
         }
     }
 }

@@ -1,0 +1,280 @@
+//! Token classification over whole documents: a text longer than the model's window
+//! is tokenised once, cut into overlapping windows, and each token is read from the
+//! window where it sits farthest from an edge (where the model sees the most context).
+//!
+//! Offsets are byte offsets into the text, exact through tokenisation.
+
+use std::path::{Path, PathBuf};
+
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use tch::{nn, Device, Kind, Tensor};
+use tokenizers::Tokenizer;
+
+use super::classifier::{load_tokenizer, load_weights, read_config, weights_file, Architecture};
+use super::labels::Labels;
+use super::ModelError;
+
+/// How documents are cut for the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windowing {
+    /// Tokens per window, the two special tokens included.
+    pub window: usize,
+    /// Tokens shared by neighbouring windows.
+    pub overlap: usize,
+    pub batch_size: usize,
+}
+
+impl Default for Windowing {
+    fn default() -> Self {
+        // As the default tagger was trained.
+        Windowing {
+            window: 256,
+            overlap: 64,
+            batch_size: 8,
+        }
+    }
+}
+
+/// One token of a document with its label probabilities (in `id2label` order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedToken {
+    pub start: usize,
+    pub end: usize,
+    pub probabilities: Vec<f32>,
+}
+
+pub struct TokenTagger {
+    name: String,
+    network: BertForTokenClassification,
+    // Owns the weights the network's tensors point into.
+    _weights: nn::VarStore,
+    tokenizer: Tokenizer,
+    labels: Labels,
+    pad_id: i64,
+    cls_id: i64,
+    sep_id: i64,
+    device: Device,
+    windowing: Windowing,
+    weights_file: PathBuf,
+}
+
+impl TokenTagger {
+    /// Loads a Hugging Face `BertForTokenClassification` folder (`config.json` with
+    /// `id2label`, weights, `tokenizer.json`).
+    pub fn load(
+        name: &str,
+        dir: &Path,
+        architecture: Architecture,
+        device: Device,
+        windowing: Windowing,
+    ) -> Result<Self, ModelError> {
+        if architecture != Architecture::Bert {
+            return Err(ModelError::Labels {
+                model: name.into(),
+                problem: format!(
+                    "token tagging runs bert models only, not {}: declare a bert tagger",
+                    architecture.model_type()
+                ),
+            });
+        }
+        let config = read_config(name, dir, architecture)?;
+        let labels = Labels::from_config(name, &config)?;
+        let config_path = dir.join("config.json");
+        let file_error = |path: &Path, detail: String| ModelError::File {
+            model: name.into(),
+            path: path.to_path_buf(),
+            detail,
+        };
+        let bert_config: BertConfig = serde_json::from_value(config.clone())
+            .map_err(|e| file_error(&config_path, format!("not a bert configuration: {e}")))?;
+        let weights_file = weights_file(dir)
+            .ok_or_else(|| file_error(dir, "no model.safetensors or rust_model.ot in the model folder".into()))?;
+        let mut weights = nn::VarStore::new(device);
+        let network = BertForTokenClassification::new(weights.root(), &bert_config)
+            .map_err(|e| file_error(&config_path, e.to_string()))?;
+        load_weights(name, &mut weights, &weights_file)?;
+
+        let mut tokenizer = load_tokenizer(name, dir)?;
+        let tokenizer_path = dir.join("tokenizer.json");
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| file_error(&tokenizer_path, e.to_string()))?;
+        tokenizer.with_padding(None);
+        // The special tokens as the tokenizer's post-processor adds them to any text.
+        let empty = tokenizer
+            .encode("", true)
+            .map_err(|e| file_error(&tokenizer_path, e.to_string()))?;
+        let (cls_id, sep_id) = match empty.get_ids() {
+            [cls, sep] => (*cls as i64, *sep as i64),
+            other => {
+                return Err(file_error(
+                    &tokenizer_path,
+                    format!(
+                        "expected the tokenizer to wrap a text in two special tokens, got {}",
+                        other.len()
+                    ),
+                ))
+            }
+        };
+        let position_limit = config
+            .get("max_position_embeddings")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(512) as usize;
+        let window = windowing.window.clamp(8, position_limit);
+        let windowing = Windowing {
+            window,
+            overlap: windowing.overlap.min(window / 2),
+            batch_size: windowing.batch_size.max(1),
+        };
+        let pad_id = config.get("pad_token_id").and_then(|v| v.as_i64()).unwrap_or(0);
+        Ok(TokenTagger {
+            name: name.into(),
+            network,
+            _weights: weights,
+            tokenizer,
+            labels,
+            pad_id,
+            cls_id,
+            sep_id,
+            device,
+            windowing,
+            weights_file,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    pub fn weights_file(&self) -> &Path {
+        &self.weights_file
+    }
+
+    pub fn windowing(&self) -> Windowing {
+        self.windowing
+    }
+
+    /// Every token of `text` with its label probabilities.
+    pub fn tag(&self, text: &str) -> Result<Vec<TaggedToken>, ModelError> {
+        let encoding = self.tokenizer.encode(text, false).map_err(|e| ModelError::Tokenize {
+            model: self.name.clone(),
+            detail: e.to_string(),
+        })?;
+        let ids: Vec<i64> = encoding.get_ids().iter().map(|&i| i as i64).collect();
+        let offsets = encoding.get_offsets();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let spans = windows(ids.len(), self.windowing.window - 2, self.windowing.overlap);
+        let mut window_probabilities: Vec<Vec<Vec<f32>>> = Vec::with_capacity(spans.len());
+        for chunk in spans.chunks(self.windowing.batch_size) {
+            window_probabilities.extend(self.forward(&ids, chunk)?);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for (token, &(start, end)) in offsets.iter().enumerate() {
+            let best = best_window(&spans, token);
+            let (window_start, _) = spans[best];
+            // +1: the window's first row is the [CLS] token.
+            let probabilities = window_probabilities[best][token - window_start + 1].clone();
+            out.push(TaggedToken {
+                start,
+                end,
+                probabilities,
+            });
+        }
+        Ok(out)
+    }
+
+    fn forward(&self, ids: &[i64], spans: &[(usize, usize)]) -> Result<Vec<Vec<Vec<f32>>>, ModelError> {
+        let width = spans.iter().map(|(b, e)| e - b + 2).max().unwrap_or(2);
+        let mut input = Vec::with_capacity(spans.len() * width);
+        let mut mask = Vec::with_capacity(spans.len() * width);
+        for &(b, e) in spans {
+            let pad = width - (e - b + 2);
+            input.push(self.cls_id);
+            input.extend_from_slice(&ids[b..e]);
+            input.push(self.sep_id);
+            input.extend(std::iter::repeat_n(self.pad_id, pad));
+            mask.extend(std::iter::repeat_n(1i64, e - b + 2).chain(std::iter::repeat_n(0, pad)));
+        }
+        let shape = [spans.len() as i64, width as i64];
+        let input = Tensor::from_slice(&input).view(shape).to_device(self.device);
+        let mask = Tensor::from_slice(&mask).view(shape).to_device(self.device);
+        let types = input.zeros_like();
+        let logits = tch::no_grad(|| {
+            self.network
+                .forward_t(Some(&input), Some(&mask), Some(&types), None, None, false)
+                .logits
+        });
+        let probabilities = logits
+            .to_kind(Kind::Float)
+            .softmax(-1, Kind::Float)
+            .to_device(Device::Cpu);
+        Vec::<Vec<Vec<f32>>>::try_from(&probabilities).map_err(|e| ModelError::Forward {
+            model: self.name.clone(),
+            detail: e.to_string(),
+        })
+    }
+}
+
+/// Token ranges `[start, end)` of at most `size` tokens, neighbours sharing `overlap`.
+pub fn windows(n: usize, size: usize, overlap: usize) -> Vec<(usize, usize)> {
+    let size = size.max(1);
+    let step = size.saturating_sub(overlap).max(1);
+    let mut out = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = n.min(start + size);
+        out.push((start, end));
+        if end >= n {
+            return out;
+        }
+        start += step;
+    }
+}
+
+/// The window in which `token` is farthest from either edge.
+fn best_window(spans: &[(usize, usize)], token: usize) -> usize {
+    let mut best = 0;
+    let mut best_margin = None;
+    for (i, &(b, e)) in spans.iter().enumerate() {
+        if b <= token && token < e {
+            let margin = (token - b).min(e - 1 - token);
+            if best_margin.is_none_or(|m| margin > m) {
+                best = i;
+                best_margin = Some(margin);
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_cover_every_token_with_the_overlap_asked_for() {
+        assert_eq!(windows(5, 10, 2), vec![(0, 5)]);
+        assert_eq!(windows(10, 4, 1), vec![(0, 4), (3, 7), (6, 10)]);
+        let spans = windows(1000, 254, 64);
+        assert_eq!(spans.first(), Some(&(0, 254)));
+        assert_eq!(spans.last().map(|s| s.1), Some(1000));
+        for pair in spans.windows(2) {
+            assert_eq!(pair[0].1 - pair[1].0, 64);
+        }
+    }
+
+    #[test]
+    fn each_token_is_read_where_it_has_most_context() {
+        let spans = windows(10, 4, 1); // (0,4) (3,7) (6,10)
+        assert_eq!(best_window(&spans, 0), 0);
+        assert_eq!(best_window(&spans, 4), 1); // near the first window's end, inside the second
+        assert_eq!(best_window(&spans, 7), 2);
+        assert_eq!(best_window(&spans, 9), 2);
+    }
+}
