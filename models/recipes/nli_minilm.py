@@ -17,7 +17,14 @@ Stage 2 exists because stage 1, which saw one hypothesis per argument, learned t
 entail "supports X" and "opposes X" alike whenever X is talked about: stance came out
 near 50/50. Stage 2 reads each argument against both hypotheses (and some against an
 unrelated topic, neutral), with a share of the NLI pairs replayed so that NLI is not
-forgotten.
+forgotten. Stage 3 does the same at scale (20,000 ArgQ arguments, both hypotheses),
+and the shipped model is the even interpolation of stage 1 and stage 3:
+
+    .venv/bin/python models/recipes/nli_minilm.py --init out/train/nli-minilm/checkpoint-1183 \
+        --work out/train/nli-minilm-stage3 --out out/train/nli-minilm-stage3/model --argq 0 \
+        --argq-contrast 20000 --unrelated 0.15 --vast 4000 --mnli 4000 --snli 2000 --snli-rest 2000 --lr 3e-5
+    .venv/bin/python models/recipes/interpolate.py out/train/nli-minilm/checkpoint-1183 \
+        out/train/nli-minilm-stage3/checkpoint-1625 --alpha 0.5 --out models/nli-minilm
 """
 
 from __future__ import annotations
