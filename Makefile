@@ -29,9 +29,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Re-runs only when requirements.txt changes; pip's cache makes a rebuild cheap.
+# Re-runs only when requirements.txt changes; pip's cache makes a rebuild cheap. A
+# venv left without pip (venv creation interrupted) is made again from scratch.
 $(VENV)/.ready: requirements.txt
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $@
 
