@@ -269,6 +269,22 @@ fn is_quote_mark(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '‘' | '’' | '`' | '\'' | '«' | '»')
 }
 
+/// The text of `within` outside the given spans (all inside it; they may overlap).
+fn text_outside(text: &str, within: Span, spans: &[&RoleSpan]) -> String {
+    let mut sorted: Vec<Span> = spans.iter().map(|s| s.span).collect();
+    sorted.sort_by_key(|s| s.start);
+    let mut rest = String::new();
+    let mut at = within.start;
+    for s in sorted {
+        if s.start > at {
+            rest.push_str(&text[at..s.start]);
+        }
+        at = at.max(s.end);
+    }
+    rest.push_str(&text[at.min(within.end)..within.end]);
+    rest
+}
+
 /// A content, its pieces, and the cue and source found between its pieces.
 struct Group {
     pieces: Vec<RoleSpan>,
@@ -300,22 +316,12 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
         if let Some(last) = groups.last_mut() {
             let prev = last.pieces[last.pieces.len() - 1].span;
             let gap_span = Span::new(prev.end, piece.span.start.max(prev.end));
-            let mut inside: Vec<&RoleSpan> = spans
+            let inside: Vec<&RoleSpan> = spans
                 .iter()
                 .filter(|s| s.role != Role::Content && s.span.start >= gap_span.start && s.span.end <= gap_span.end)
                 .collect();
-            inside.sort_by_key(|s| s.span.start);
             let cues: Vec<&&RoleSpan> = inside.iter().filter(|s| s.role == Role::Cue).collect();
-            // The gap's text outside the cue and source spans (which may overlap).
-            let mut rest = String::new();
-            let mut at = gap_span.start;
-            for s in &inside {
-                if s.span.start > at {
-                    rest.push_str(&text[at..s.span.start]);
-                }
-                at = at.max(s.span.end);
-            }
-            rest.push_str(&text[at.min(gap_span.end)..gap_span.end]);
+            let rest = text_outside(text, gap_span, &inside);
             // `“A,” said X, “B.”` is one statement (as PolNeAR joins them, also across the
             // full stop of `“A.” X said. “B.”` when both are quotations); `A, adding B` is two.
             let has_source = inside.iter().any(|s| s.role == Role::Source);
@@ -370,21 +376,13 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
         if cue.end <= content.start {
             text[cue.end..content.start].chars().all(is_filler)
         } else if cue.start >= content.end {
-            let mut at = content.end;
-            let mut sources: Vec<&RoleSpan> = spans
+            let sources: Vec<&RoleSpan> = spans
                 .iter()
                 .filter(|s| s.role == Role::Source && s.span.start >= content.end && s.span.end <= cue.start)
                 .collect();
-            sources.sort_by_key(|s| s.span.start);
-            let mut rest = String::new();
-            for s in sources {
-                if s.span.start > at {
-                    rest.push_str(&text[at..s.span.start]);
-                }
-                at = at.max(s.span.end);
-            }
-            rest.push_str(&text[at.min(cue.start)..cue.start]);
-            rest.chars().all(is_filler)
+            text_outside(text, Span::new(content.end, cue.start), &sources)
+                .chars()
+                .all(is_filler)
         } else {
             false
         }
