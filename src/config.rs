@@ -155,38 +155,33 @@ pub const RUN_CONFIG_FILE: &str = "run_config.toml";
 /// The extractor asked for, with its tagger resolved; by default the hybrid where a
 /// tagger is at hand (it measures best on PolNeAR dev), else the rules.
 fn resolve_extractor(choice: Option<ExtractorChoice>, models: &ModelOptions) -> Result<ExtractorConfig, ConfigError> {
-    let name = |c: ExtractorChoice| match c {
-        ExtractorChoice::Rules => "rules",
-        ExtractorChoice::Learned => "learned",
-        ExtractorChoice::Hybrid => "hybrid",
-    };
     if choice == Some(ExtractorChoice::Rules) {
         return Ok(ExtractorConfig::Rules);
     }
     if models.no_models {
         return match choice {
-            Some(c) => Err(ConfigError::NoTagger(name(c), "--no-models turns models off")),
+            Some(c) => Err(ConfigError::NoTagger(c.as_str(), "--no-models turns models off")),
             None => Ok(ExtractorConfig::Rules),
         };
     }
-    let tagger = models.resolve(&[Task::Attribution])?.into_iter().next();
-    match (choice, tagger) {
-        (Some(ExtractorChoice::Rules), _) => Ok(ExtractorConfig::Rules),
-        (Some(ExtractorChoice::Learned), Some(m)) => Ok(ExtractorConfig::Learned {
-            tagger: TaggerConfig::new(m),
-        }),
-        (Some(ExtractorChoice::Hybrid) | None, Some(m)) => Ok(ExtractorConfig::Hybrid {
-            tagger: TaggerConfig::new(m),
-        }),
-        (Some(c), None) => Err(ConfigError::NoTagger(
-            name(c),
-            "no registry declares one (task = \"attribution\"): add it with --models FILE or use --extractor rules",
-        )),
-        (None, None) => {
-            tracing::info!("no attribution model in the registry: extracting with the rules");
-            Ok(ExtractorConfig::Rules)
-        }
-    }
+    let Some(model) = models.resolve_one(Task::Attribution)? else {
+        return match choice {
+            Some(c) => Err(ConfigError::NoTagger(
+                c.as_str(),
+                "no registry declares one (task = \"attribution\"): add it with --models FILE or use --extractor rules",
+            )),
+            None => {
+                tracing::info!("no attribution model in the registry: extracting with the rules");
+                Ok(ExtractorConfig::Rules)
+            }
+        };
+    };
+    let tagger = TaggerConfig::new(model);
+    Ok(if choice == Some(ExtractorChoice::Learned) {
+        ExtractorConfig::Learned { tagger }
+    } else {
+        ExtractorConfig::Hybrid { tagger }
+    })
 }
 
 impl RunConfig {

@@ -168,14 +168,17 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                     .map(|a| process_article(a, extractor.as_ref(), &resolver))
                     .collect()
             };
-            let (results, failed): (Vec<_>, Vec<_>) = match &pool {
+            let mut results: Vec<ArticleResult> = Vec::with_capacity(batch.len());
+            let mut failed: Vec<Skipped> = Vec::new();
+            for outcome in match &pool {
                 Some(pool) => pool.install(extract),
                 None => extract(),
+            } {
+                match outcome {
+                    Ok(result) => results.push(result),
+                    Err(skip) => failed.push(skip),
+                }
             }
-            .into_iter()
-            .partition(|r| r.is_ok());
-            let results: Vec<ArticleResult> = results.into_iter().flatten().collect();
-            let failed: Vec<Skipped> = failed.into_iter().filter_map(|r| r.err()).collect();
             let rows: Vec<ArticleRow> = results.iter().map(|r| r.row.clone()).collect();
             let frame = articles_frame(&rows).map_err(|source| RunError::Table {
                 table: "articles",
@@ -220,10 +223,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                     counts.articles += 1;
                     batch.push(article);
                     if batch.len() >= BATCH {
-                        for skip in flush(&mut batch)? {
-                            report.skipped += 1;
-                            report.articles -= 1;
-                            counts.articles -= 1;
+                        for skip in recount_failed(flush(&mut batch)?, &mut report, &mut counts) {
                             note_skip(skip, &mut skipped);
                         }
                         bar.set_message(rate_message(counts.articles, started));
@@ -235,10 +235,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
                 }
             }
         }
-        for skip in flush(&mut batch)? {
-            report.skipped += 1;
-            report.articles -= 1;
-            counts.articles -= 1;
+        for skip in recount_failed(flush(&mut batch)?, &mut report, &mut counts) {
             note_skip(skip, &mut skipped);
         }
         bar.set_message(rate_message(counts.articles, started));
@@ -731,6 +728,16 @@ fn score_rows(
         rows.push((id, text, target));
     }
     (rows, skipped)
+}
+
+/// Articles are counted as read when batched; those whose extraction failed become
+/// skips instead.
+fn recount_failed(failed: Vec<Skipped>, report: &mut InputReport, counts: &mut Counts) -> Vec<Skipped> {
+    let n = failed.len() as u64;
+    report.skipped += n;
+    report.articles -= n;
+    counts.articles -= n;
+    failed
 }
 
 /// Stable id of a statement: its article and content span.

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Attribution, StatementKind};
-use crate::text::{Document, Span};
+use crate::text::{trim_span, Document, Span};
 
 /// An attribution role the tagger marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -214,7 +214,7 @@ fn split_at_blank_lines(text: &str, span: RoleSpan) -> Vec<RoleSpan> {
         let at = span.span.start + i;
         if at > start {
             out.push(RoleSpan {
-                span: trim_whitespace(text, Span::new(start, at)),
+                span: trim_span(text, Span::new(start, at), &[]),
                 ..span
             });
         }
@@ -222,18 +222,11 @@ fn split_at_blank_lines(text: &str, span: RoleSpan) -> Vec<RoleSpan> {
     }
     if span.span.end > start {
         out.push(RoleSpan {
-            span: trim_whitespace(text, Span::new(start, span.span.end)),
+            span: trim_span(text, Span::new(start, span.span.end), &[]),
             ..span
         });
     }
     out
-}
-
-fn trim_whitespace(text: &str, span: Span) -> Span {
-    let body = span.slice(text);
-    let start = span.start + (body.len() - body.trim_start().len());
-    let end = span.end - (body.len() - body.trim_end().len());
-    Span::new(start, end.max(start))
 }
 
 /// Bytes of text between two spans (0 when they touch or overlap).
@@ -318,7 +311,7 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             let gap_span = Span::new(prev.end, piece.span.start.max(prev.end));
             let inside: Vec<&RoleSpan> = spans
                 .iter()
-                .filter(|s| s.role != Role::Content && s.span.start >= gap_span.start && s.span.end <= gap_span.end)
+                .filter(|s| s.role != Role::Content && gap_span.covers(s.span))
                 .collect();
             let cues: Vec<&&RoleSpan> = inside.iter().filter(|s| s.role == Role::Cue).collect();
             let rest = text_outside(text, gap_span, &inside);
@@ -349,6 +342,23 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
     groups
 }
 
+/// Spans of `role` within `max_gap` of `anchor` in its paragraph, not inside `exclude`.
+fn candidates<'s>(
+    text: &'s str,
+    spans: &'s [RoleSpan],
+    role: Role,
+    anchor: Span,
+    exclude: Span,
+    max_gap: usize,
+) -> impl Iterator<Item = &'s RoleSpan> {
+    spans.iter().filter(move |s| {
+        s.role == role
+            && !exclude.covers(s.span)
+            && gap(s.span, anchor) <= max_gap
+            && same_paragraph(text, s.span, anchor)
+    })
+}
+
 /// The nearest span of `role` to `anchor` in the same paragraph, not inside `exclude`.
 fn nearest(
     text: &str,
@@ -358,11 +368,7 @@ fn nearest(
     exclude: Span,
     max_gap: usize,
 ) -> Option<RoleSpan> {
-    spans
-        .iter()
-        .filter(|s| s.role == role)
-        .filter(|s| !(s.span.start >= exclude.start && s.span.end <= exclude.end))
-        .filter(|s| gap(s.span, anchor) <= max_gap && same_paragraph(text, s.span, anchor))
+    candidates(text, spans, role, anchor, exclude, max_gap)
         // Ties go to the span before the anchor (`X said that ...`).
         .min_by_key(|s| (gap(s.span, anchor), s.span.start > anchor.start))
         .copied()
@@ -378,7 +384,7 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
         } else if cue.start >= content.end {
             let sources: Vec<&RoleSpan> = spans
                 .iter()
-                .filter(|s| s.role == Role::Source && s.span.start >= content.end && s.span.end <= cue.start)
+                .filter(|s| s.role == Role::Source && Span::new(content.end, cue.start).covers(s.span))
                 .collect();
             text_outside(text, Span::new(content.end, cue.start), &sources)
                 .chars()
@@ -387,11 +393,7 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
             false
         }
     };
-    spans
-        .iter()
-        .filter(|s| s.role == Role::Cue)
-        .filter(|s| !(s.span.start >= content.start && s.span.end <= content.end))
-        .filter(|s| gap(s.span, content) <= max_gap && same_paragraph(text, s.span, content))
+    candidates(text, spans, Role::Cue, content, content, max_gap)
         .min_by_key(|s| (!bound(s.span), gap(s.span, content), s.span.start > content.start))
         .copied()
 }
@@ -401,11 +403,7 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
 /// after the cue, when the content comes first (`A, X said`, `A, said X`).
 fn source_of_cue(text: &str, spans: &[RoleSpan], cue: Span, content: Span, max_gap: usize) -> Option<RoleSpan> {
     let content_first = content.end <= cue.start;
-    spans
-        .iter()
-        .filter(|s| s.role == Role::Source)
-        .filter(|s| !(s.span.start >= content.start && s.span.end <= content.end))
-        .filter(|s| gap(s.span, cue) <= max_gap && same_paragraph(text, s.span, cue))
+    candidates(text, spans, Role::Source, cue, content, max_gap)
         .filter(|s| {
             if content_first {
                 s.span.start >= content.end
@@ -505,16 +503,14 @@ pub fn decode(doc: &Document, tokens: &[TokenTag], settings: &DecoderSettings) -
         if content_text.is_empty() {
             continue;
         }
-        let mut reach = content;
-        for s in [group.cue, group.source].into_iter().flatten() {
-            reach = Span::new(reach.start.min(s.span.start), reach.end.max(s.span.end));
-        }
-        let found = [group.cue.is_some(), group.source.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count();
+        let found: Vec<Span> = [group.cue, group.source]
+            .into_iter()
+            .flatten()
+            .map(|s| s.span)
+            .collect();
+        let reach = found.iter().fold(content, |reach, s| reach.union(*s));
         // A content the tagger is sure of, with the cue and source it needs.
-        let confidence = confidence * (0.6 + 0.2 * found as f32);
+        let confidence = confidence * (0.6 + 0.2 * found.len() as f32);
         if confidence < settings.min_confidence {
             continue;
         }

@@ -126,6 +126,16 @@ pub enum ExtractorChoice {
     Hybrid,
 }
 
+impl ExtractorChoice {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ExtractorChoice::Rules => "rules",
+            ExtractorChoice::Learned => "learned",
+            ExtractorChoice::Hybrid => "hybrid",
+        }
+    }
+}
+
 /// The extractor a run uses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -113,8 +113,7 @@ impl SequenceClassifier {
         let model_type = architecture.model_type();
         let labels = Labels::from_config(name, &config)?;
         let typed = |e: serde_json::Error| file_error(&config_path, format!("not a {model_type} configuration: {e}"));
-        let weights_file = weights_file(dir)
-            .ok_or_else(|| file_error(dir, "no model.safetensors or rust_model.ot in the model folder".into()))?;
+        let weights_file = weights_file(name, dir)?;
 
         let mut weights = nn::VarStore::new(device);
         let root = weights.root();
@@ -149,10 +148,7 @@ impl SequenceClassifier {
         load_weights(name, &mut weights, &weights_file)?;
         let mut tokenizer = load_tokenizer(name, dir)?;
         let tokenizer_path = dir.join("tokenizer.json");
-        let position_limit = config
-            .get("max_position_embeddings")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(512) as usize;
+        let position_limit = position_limit(&config);
         // RoBERTa-style positions start after the padding index.
         let position_limit = match architecture {
             Architecture::Roberta | Architecture::XlmRoberta => position_limit.saturating_sub(2),
@@ -336,9 +332,23 @@ pub(super) fn load_tokenizer(name: &str, dir: &Path) -> Result<Tokenizer, ModelE
     })
 }
 
-pub(super) fn weights_file(dir: &Path) -> Option<PathBuf> {
+/// The model folder's weights: `model.safetensors`, else `rust_model.ot`.
+pub(super) fn weights_file(name: &str, dir: &Path) -> Result<PathBuf, ModelError> {
     ["model.safetensors", "rust_model.ot"]
         .iter()
         .map(|f| dir.join(f))
         .find(|p| p.exists())
+        .ok_or_else(|| ModelError::File {
+            model: name.into(),
+            path: dir.to_path_buf(),
+            detail: "no model.safetensors or rust_model.ot in the model folder".into(),
+        })
+}
+
+/// Longest input the model's position embeddings allow (`config.json`; 512 if unsaid).
+pub(super) fn position_limit(config: &serde_json::Value) -> usize {
+    config
+        .get("max_position_embeddings")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(512) as usize
 }

@@ -169,15 +169,7 @@ impl ResolvedModel {
                 detail: "no config.json here: is this a Hugging Face model folder?".into(),
             });
         }
-        let weights = ["model.safetensors", "rust_model.ot"]
-            .iter()
-            .map(|f| dir.join(f))
-            .find(|p| p.exists())
-            .ok_or_else(|| ModelError::File {
-                model: spec.name.clone(),
-                path: dir.clone(),
-                detail: "no model.safetensors or rust_model.ot".into(),
-            })?;
+        let weights = super::classifier::weights_file(&spec.name, &dir)?;
         let weights_sha256 = sha256_file(&weights).map_err(|e| ModelError::File {
             model: spec.name.clone(),
             path: weights.clone(),

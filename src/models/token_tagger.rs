@@ -10,7 +10,7 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
-use super::classifier::{load_tokenizer, load_weights, read_config, weights_file, Architecture};
+use super::classifier::{load_tokenizer, load_weights, position_limit, read_config, weights_file, Architecture};
 use super::labels::Labels;
 use super::ModelError;
 
@@ -87,8 +87,7 @@ impl TokenTagger {
         };
         let bert_config: BertConfig = serde_json::from_value(config.clone())
             .map_err(|e| file_error(&config_path, format!("not a bert configuration: {e}")))?;
-        let weights_file = weights_file(dir)
-            .ok_or_else(|| file_error(dir, "no model.safetensors or rust_model.ot in the model folder".into()))?;
+        let weights_file = weights_file(name, dir)?;
         let mut weights = nn::VarStore::new(device);
         let network = BertForTokenClassification::new(weights.root(), &bert_config)
             .map_err(|e| file_error(&config_path, e.to_string()))?;
@@ -116,11 +115,7 @@ impl TokenTagger {
                 ))
             }
         };
-        let position_limit = config
-            .get("max_position_embeddings")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(512) as usize;
-        let window = windowing.window.clamp(8, position_limit);
+        let window = windowing.window.clamp(8, position_limit(&config));
         let windowing = Windowing {
             window,
             overlap: windowing.overlap.min(window / 2),
