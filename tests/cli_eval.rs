@@ -6,13 +6,9 @@ mod common;
 use common::*;
 use polars::prelude::*;
 
-fn registry() -> String {
-    project_file("tests/fixtures/models.toml").display().to_string()
-}
-
 fn eval_json(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["eval", "--json", "--models"];
-    let registry = registry();
+    let registry = fixture_registry();
     all.push(&registry);
     all.extend_from_slice(args);
     let output = run(&all);
@@ -35,7 +31,7 @@ fn score_table(dir: &std::path::Path, task: &str, model: &str, rows: &[serde_jso
         "--out",
         out.to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
         "--model",
         model,
     ]);
@@ -173,7 +169,7 @@ fn a_format_of_another_task_is_refused() {
         "--data",
         data.to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
     ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -6,10 +6,6 @@ mod common;
 
 use common::*;
 
-fn registry() -> String {
-    project_file("tests/fixtures/models.toml").display().to_string()
-}
-
 fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("news.jsonl");
     let long = "Officials said the talks would continue next week in Geneva. ".repeat(60);
@@ -24,12 +20,12 @@ fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// `stancemap run --quiet` on the test corpus, with `extra` options.
 fn run_with(dir: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
     let input = corpus(dir);
     let mut args = vec![
         "run",
         "--quiet",
-        "--no-models",
         "--input",
         input.to_str().unwrap(),
         "--out",
@@ -45,22 +41,19 @@ fn learned_and_hybrid_runs_save_their_tagger_and_pin_it() {
     for mode in ["learned", "hybrid"] {
         let out = dir.path().join(mode);
         // Tone and stance off, tagger on.
-        let input = corpus(dir.path());
-        let output = run(&[
-            "run",
-            "--quiet",
-            "--no-scores",
-            "--input",
-            input.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--models",
-            &registry(),
-            "--extractor",
-            mode,
-            "--attribution-model",
-            "bert-tagger",
-        ]);
+        let output = run_with(
+            dir.path(),
+            &out,
+            &[
+                "--no-scores",
+                "--models",
+                &fixture_registry(),
+                "--extractor",
+                mode,
+                "--attribution-model",
+                "bert-tagger",
+            ],
+        );
         assert!(
             output.status.success(),
             "{mode}: {}",
@@ -99,7 +92,7 @@ fn learned_and_hybrid_runs_save_their_tagger_and_pin_it() {
 fn rules_stay_the_extractor_without_models() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let output = run_with(dir.path(), &out, &[]);
+    let output = run_with(dir.path(), &out, &["--no-models"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
@@ -109,7 +102,11 @@ fn rules_stay_the_extractor_without_models() {
 #[test]
 fn impossible_extractor_choices_fail_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let output = run_with(dir.path(), &dir.path().join("a"), &["--extractor", "learned"]);
+    let output = run_with(
+        dir.path(),
+        &dir.path().join("a"),
+        &["--no-models", "--extractor", "learned"],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -129,22 +126,18 @@ fn impossible_extractor_choices_fail_clearly() {
         ),
     )
     .unwrap();
-    let input = corpus(dir.path());
-    let out = dir.path().join("b");
-    let output = run(&[
-        "run",
-        "--quiet",
-        "--input",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--models",
-        bad.to_str().unwrap(),
-        "--extractor",
-        "hybrid",
-        "--attribution-model",
-        "not-a-tagger",
-    ]);
+    let output = run_with(
+        dir.path(),
+        &dir.path().join("b"),
+        &[
+            "--models",
+            bad.to_str().unwrap(),
+            "--extractor",
+            "hybrid",
+            "--attribution-model",
+            "not-a-tagger",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not an attribution tag"), "{stderr}");

@@ -5,10 +5,6 @@ mod common;
 
 use common::*;
 
-fn registry() -> String {
-    project_file("tests/fixtures/models.toml").display().to_string()
-}
-
 fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("news.jsonl");
     std::fs::write(
@@ -33,7 +29,7 @@ fn run_scores_tone_and_stance_and_pins_the_models() {
         "--study",
         study.to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -107,7 +103,7 @@ fn a_model_that_cannot_be_used_fails_the_run_but_keeps_the_tables() {
         "--input",
         corpus(dir.path()).to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
         "--tone-model",
         "bert-unmappable",
         "--out",
@@ -140,7 +136,7 @@ fn score_command_reads_rows_and_writes_probabilities() {
         "--out",
         tone_out.to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
         "--model",
         "xlm-roberta-tone3",
     ]);
@@ -161,7 +157,7 @@ fn score_command_reads_rows_and_writes_probabilities() {
         "--out",
         stance_out.to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
         "--model",
         "roberta-nli-ent2",
     ]);
@@ -183,7 +179,7 @@ fn score_command_reads_rows_and_writes_probabilities() {
         "--out",
         stance_out.to_str().unwrap(),
         "--models",
-        &registry(),
+        &fixture_registry(),
         "--model",
         "bert-tone3",
     ]);

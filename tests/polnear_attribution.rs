@@ -26,13 +26,14 @@ fn score_dev(args: &[&str]) -> Option<serde_json::Value> {
     };
     let scorer = project_file("../shared/tools/score_attribution.py");
     let out = tempfile::tempdir().unwrap();
+    let texts = dev.join("text");
     let mut command = vec![
         "run",
         "--quiet",
         "--input",
-        dev.join("text").to_str().unwrap().to_string().leak(),
+        texts.to_str().unwrap(),
         "--out",
-        out.path().to_str().unwrap().to_string().leak(),
+        out.path().to_str().unwrap(),
     ];
     command.extend_from_slice(args);
     let output = run(&command);

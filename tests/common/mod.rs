@@ -82,6 +82,11 @@ pub fn project_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
+/// The registry of tiny random test models (tests/fixtures/make_tiny_models.py).
+pub fn fixture_registry() -> String {
+    project_file("tests/fixtures/models.toml").display().to_string()
+}
+
 /// One statement row as plain values.
 #[derive(Debug, Clone)]
 pub struct Row {
