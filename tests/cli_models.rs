@@ -74,6 +74,57 @@ fn run_scores_tone_and_stance_and_pins_the_models() {
 }
 
 #[test]
+fn deberta_models_score_a_run_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--extractor",
+        "rules",
+        "--input",
+        corpus(dir.path()).to_str().unwrap(),
+        "--models",
+        &fixture_registry(),
+        "--study",
+        project_file("datasets/ukraine_talks.toml").to_str().unwrap(),
+        "--tone-model",
+        "deberta-v2-tone3",
+        "--stance-model",
+        "deberta-v3-nli-ent0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let statements = read_table(&out, "statements.parquet");
+    let tone = read_table(&out, "tone.parquet");
+    assert_eq!(tone.height(), statements.height());
+    assert_eq!(strings(&tone, "model")[0].as_deref(), Some("deberta-v2-tone3"));
+    let stance = read_table(&out, "stance.parquet");
+    assert_eq!(strings(&stance, "model")[0].as_deref(), Some("deberta-v3-nli-ent0"));
+    // Each row is a distribution.
+    for row in 0..stance.height() {
+        let total: f64 = ["p_favor", "p_against", "p_none"]
+            .iter()
+            .map(|c| {
+                stance
+                    .column(c)
+                    .unwrap()
+                    .cast(&polars::prelude::DataType::Float64)
+                    .unwrap()
+                    .f64()
+                    .unwrap()
+                    .get(row)
+                    .unwrap()
+            })
+            .sum();
+        assert!((total - 1.0).abs() < 1e-4, "row {row} sums to {total}");
+    }
+    let config = std::fs::read_to_string(out.join("run_config.toml")).unwrap();
+    assert!(config.contains("deberta-v2"), "{config}");
+}
+
+#[test]
 fn without_models_the_tables_still_come_and_the_manifest_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

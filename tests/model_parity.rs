@@ -70,7 +70,7 @@ fn every_architecture_matches_transformers() {
         .collect();
     assert_eq!(
         architectures.into_iter().collect::<Vec<_>>(),
-        vec!["bert", "distilbert", "roberta", "xlm-roberta"]
+        vec!["bert", "deberta-v2", "distilbert", "roberta", "xlm-roberta"]
     );
     for (name, model) in models {
         let classifier = load(name, max_tokens);
@@ -116,6 +116,9 @@ fn padding_does_not_change_probabilities() {
         "bert-nli-ent0",
         "distilbert-tone2",
         "roberta-nli-ent2",
+        "deberta-v3-nli-ent0",
+        "deberta-v2-tone3",
+        "deberta-v2-nli-ent2",
     ] {
         let classifier = load(name, 64);
         let texts = inputs(&reference["models"][name]);
@@ -199,7 +202,12 @@ fn unmappable_labels_and_wrong_heads_fail_clearly() {
 #[test]
 fn stance_reads_entailment_where_the_model_puts_it() {
     let reference = reference();
-    for (name, entailment, contradiction) in [("bert-nli-ent0", 0, 2), ("roberta-nli-ent2", 2, 0)] {
+    for (name, entailment, contradiction) in [
+        ("bert-nli-ent0", 0, 2),
+        ("roberta-nli-ent2", 2, 0),
+        ("deberta-v3-nli-ent0", 0, 2),
+        ("deberta-v2-nli-ent2", 2, 0),
+    ] {
         let scorer = StanceScorer::load(
             &resolved(name),
             tch::Device::Cpu,

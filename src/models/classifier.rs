@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::{EncodeInput, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
+use super::deberta_v2::{DebertaV2Classifier, DebertaV2Config};
 use super::labels::Labels;
 use super::ModelError;
 
 /// Model families stancemap runs, named as in `config.json`'s `model_type`.
 ///
-/// DeBERTa-v2/v3 is not among them yet: rust-bert 0.23 loads it, but with relative
-/// attention its probabilities differ from transformers' by up to 0.09 on tiny test
-/// models, which fails the parity bar (1e-4).
+/// DeBERTa-v2/v3 runs on [`super::deberta_v2`], not on rust-bert's implementation
+/// (see there why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Architecture {
     #[serde(rename = "bert")]
@@ -31,6 +31,9 @@ pub enum Architecture {
     Roberta,
     #[serde(rename = "xlm-roberta")]
     XlmRoberta,
+    /// DeBERTa-v2 and v3 (both say `deberta-v2`).
+    #[serde(rename = "deberta-v2")]
+    DebertaV2,
 }
 
 impl Architecture {
@@ -40,13 +43,14 @@ impl Architecture {
             Architecture::DistilBert => "distilbert",
             Architecture::Roberta => "roberta",
             Architecture::XlmRoberta => "xlm-roberta",
+            Architecture::DebertaV2 => "deberta-v2",
         }
     }
 
-    /// Token type ids carry the segment of a pair (BERT); RoBERTa-style and
-    /// DistilBERT models take none.
+    /// Token type ids carry the segment of a pair (BERT; DeBERTa where its config has
+    /// segment embeddings); RoBERTa-style and DistilBERT models take none.
     fn uses_token_types(&self) -> bool {
-        matches!(self, Architecture::Bert)
+        matches!(self, Architecture::Bert | Architecture::DebertaV2)
     }
 }
 
@@ -54,6 +58,7 @@ enum Network {
     Bert(BertForSequenceClassification),
     DistilBert(DistilBertModelClassifier),
     Roberta(RobertaForSequenceClassification),
+    DebertaV2(DebertaV2Classifier),
 }
 
 /// One input: a text, or a (premise, hypothesis) pair.
@@ -143,6 +148,14 @@ impl SequenceClassifier {
             Architecture::Roberta | Architecture::XlmRoberta => {
                 let c: BertConfig = serde_json::from_value(config.clone()).map_err(typed)?;
                 Network::Roberta(RobertaForSequenceClassification::new(&root, &c).map_err(rust_bert_error)?)
+            }
+            Architecture::DebertaV2 => {
+                let c: DebertaV2Config = serde_json::from_value(config.clone()).map_err(typed)?;
+                let classes = labels.names.len() as i64;
+                Network::DebertaV2(
+                    DebertaV2Classifier::new(&root, &c, classes)
+                        .map_err(|e| file_error(&config_path, format!("unsupported DeBERTa-v2 configuration: {e}")))?,
+                )
             }
         };
         load_weights(name, &mut weights, &weights_file)?;
@@ -273,6 +286,7 @@ impl SequenceClassifier {
                         .logits
                 }
                 Network::Roberta(m) => m.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits,
+                Network::DebertaV2(m) => m.forward(&ids, &mask, types),
             })
         })?;
         let probabilities = logits

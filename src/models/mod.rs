@@ -5,6 +5,7 @@
 //! into class probabilities with named labels, and documents into tagged tokens.
 
 pub mod classifier;
+pub mod deberta_v2;
 mod hub;
 pub mod labels;
 pub mod registry;
