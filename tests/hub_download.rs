@@ -150,3 +150,27 @@ fn hub_models_download_once_then_work_offline() {
         "{message}"
     );
 }
+
+#[test]
+fn a_hub_model_without_tokenizer_json_brings_its_vocabulary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let hf_home = dir.path().join("hf");
+    let (endpoint, _) = serve(
+        project_file("tests/fixtures/tiny_models/bert-tone3-vocab"),
+        "stancemap/tiny-tone",
+    );
+    let first = score(dir.path(), &hf_home, &[("HF_ENDPOINT", &endpoint)]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let snapshot = hf_home.join("hub/models--stancemap--tiny-tone/snapshots").join(COMMIT);
+    for file in ["config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"] {
+        assert!(snapshot.join(file).exists(), "{file} not cached");
+    }
+    assert!(!snapshot.join("tokenizer.json").exists());
+    let offline = score(
+        dir.path(),
+        &hf_home,
+        &[("HF_HUB_OFFLINE", "1"), ("HF_ENDPOINT", "http://127.0.0.1:9")],
+    );
+    assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
+    assert_eq!(read_table(dir.path(), "tone.parquet").height(), 1);
+}

@@ -72,6 +72,19 @@ fn every_architecture_matches_transformers() {
         architectures.into_iter().collect::<Vec<_>>(),
         vec!["bert", "deberta-v2", "distilbert", "roberta", "xlm-roberta"]
     );
+    // Some come without tokenizer.json, tokenized from their vocabulary files
+    // (vocab.txt, vocab.json + merges.txt, sentencepiece models) as the slow
+    // tokenizers of transformers read them.
+    let from_vocabulary_files: std::collections::BTreeSet<String> = models
+        .keys()
+        .map(|name| fixtures().join("tiny_models").join(name))
+        .filter(|dir| !dir.join("tokenizer.json").exists())
+        .map(|dir| architecture(&dir).model_type().to_string())
+        .collect();
+    assert_eq!(
+        from_vocabulary_files.into_iter().collect::<Vec<_>>(),
+        vec!["bert", "deberta-v2", "roberta", "xlm-roberta"]
+    );
     for (name, model) in models {
         let classifier = load(name, max_tokens);
         let texts = inputs(model);
@@ -119,6 +132,10 @@ fn padding_does_not_change_probabilities() {
         "deberta-v3-nli-ent0",
         "deberta-v2-tone3",
         "deberta-v2-nli-ent2",
+        "bert-tone3-vocab",
+        "roberta-nli-ent2-vocab",
+        "xlm-roberta-tone3-spm",
+        "deberta-v3-nli-ent0-spm",
     ] {
         let classifier = load(name, 64);
         let texts = inputs(&reference["models"][name]);

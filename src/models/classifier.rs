@@ -1,5 +1,5 @@
-//! Sequence classifiers on rust-bert's model classes, fed by a `tokenizers`
-//! tokenizer, batched by length with attention masks.
+//! Sequence classifiers on rust-bert's model classes (DeBERTa-v2 on our own), fed
+//! by the model's tokenizer, batched by length with attention masks.
 //!
 //! Outputs are the softmax over the model's logits, in the order of `config.json`'s
 //! `id2label`; what each index means is for [`super::labels`] to say.
@@ -11,10 +11,10 @@ use rust_bert::distilbert::{DistilBertConfig, DistilBertModelClassifier};
 use rust_bert::roberta::RobertaForSequenceClassification;
 use serde::{Deserialize, Serialize};
 use tch::{nn, Device, Kind, Tensor};
-use tokenizers::{EncodeInput, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::deberta_v2::{DebertaV2Classifier, DebertaV2Config};
 use super::labels::Labels;
+use super::text_tokenizer::{Encoded, TextTokenizer};
 use super::ModelError;
 
 /// Model families stancemap runs, named as in `config.json`'s `model_type`.
@@ -78,19 +78,13 @@ pub struct Prediction {
     pub truncated: bool,
 }
 
-struct Encoded {
-    ids: Vec<i64>,
-    type_ids: Vec<i64>,
-    truncated: bool,
-}
-
 pub struct SequenceClassifier {
     name: String,
     architecture: Architecture,
     network: Network,
     // Owns the weights the network's tensors point into.
     _weights: nn::VarStore,
-    tokenizer: Tokenizer,
+    tokenizer: TextTokenizer,
     labels: Labels,
     pad_id: i64,
     device: Device,
@@ -100,7 +94,8 @@ pub struct SequenceClassifier {
 
 impl SequenceClassifier {
     /// Loads a Hugging Face format folder: `config.json`, `model.safetensors` (or
-    /// `rust_model.ot`) and `tokenizer.json`.
+    /// `rust_model.ot`) and `tokenizer.json` (else the vocabulary files the
+    /// architecture's slow tokenizer reads).
     pub fn load(
         name: &str,
         dir: &Path,
@@ -159,8 +154,6 @@ impl SequenceClassifier {
             }
         };
         load_weights(name, &mut weights, &weights_file)?;
-        let mut tokenizer = load_tokenizer(name, dir)?;
-        let tokenizer_path = dir.join("tokenizer.json");
         let position_limit = position_limit(&config);
         // RoBERTa-style positions start after the padding index.
         let position_limit = match architecture {
@@ -168,19 +161,11 @@ impl SequenceClassifier {
             _ => position_limit,
         };
         let max_tokens = max_tokens.min(position_limit).max(2);
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: max_tokens,
-                strategy: TruncationStrategy::OnlyFirst,
-                stride: 0,
-                direction: TruncationDirection::Right,
-            }))
-            .map_err(|e| file_error(&tokenizer_path, e.to_string()))?;
-        tokenizer.with_padding(None);
+        let tokenizer = TextTokenizer::load(name, dir, architecture, max_tokens)?;
         let pad_id = config
             .get("pad_token_id")
             .and_then(|v| v.as_i64())
-            .or_else(|| tokenizer.get_padding().map(|p| p.pad_id as i64))
+            .or_else(|| tokenizer.pad_id())
             .unwrap_or(0);
         Ok(SequenceClassifier {
             name: name.into(),
@@ -213,21 +198,9 @@ impl SequenceClassifier {
     }
 
     fn encode(&self, input: Input) -> Result<Encoded, ModelError> {
-        let encode_input: EncodeInput = match input {
-            Input::Single(text) => text.into(),
-            Input::Pair(first, second) => (first, second).into(),
-        };
-        let encoding = self
-            .tokenizer
-            .encode(encode_input, true)
-            .map_err(|e| ModelError::Tokenize {
-                model: self.name.clone(),
-                detail: e.to_string(),
-            })?;
-        Ok(Encoded {
-            ids: encoding.get_ids().iter().map(|&i| i as i64).collect(),
-            type_ids: encoding.get_type_ids().iter().map(|&i| i as i64).collect(),
-            truncated: !encoding.get_overflowing().is_empty(),
+        self.tokenizer.encode(input).map_err(|detail| ModelError::Tokenize {
+            model: self.name.clone(),
+            detail,
         })
     }
 
@@ -335,15 +308,6 @@ pub(super) fn load_weights(name: &str, weights: &mut nn::VarStore, file: &Path) 
     weights.float();
     weights.freeze();
     Ok(())
-}
-
-pub(super) fn load_tokenizer(name: &str, dir: &Path) -> Result<Tokenizer, ModelError> {
-    let tokenizer_path = dir.join("tokenizer.json");
-    Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::File {
-        model: name.into(),
-        path: tokenizer_path.clone(),
-        detail: format!("{e} (a tokenizer.json from a fast Hugging Face tokenizer is needed)"),
-    })
 }
 
 /// The model folder's weights: `model.safetensors`, else `rust_model.ot`.

@@ -10,9 +10,8 @@ use hf_hub::{Cache, Repo, RepoType};
 
 use super::ModelError;
 
-/// Files a model folder needs; the first weights file found is used.
-const REQUIRED: &[&str] = &["config.json", "tokenizer.json"];
 const WEIGHTS: &[&str] = &["model.safetensors", "rust_model.ot"];
+const FAST_TOKENIZER: &str = "tokenizer.json";
 
 pub fn offline() -> bool {
     std::env::var("HF_HUB_OFFLINE")
@@ -20,8 +19,10 @@ pub fn offline() -> bool {
 }
 
 /// The local folder (a cache snapshot) holding `repo` at `revision`, downloading
-/// what is missing unless offline.
-pub fn fetch(repo: &str, revision: &str) -> Result<PathBuf, ModelError> {
+/// what is missing unless offline: `config.json`, the first weights file the repo
+/// has, and `tokenizer.json`, or where the repo has none, `vocab_files` (the
+/// architecture's slow-tokenizer files) with `tokenizer_config.json` if present.
+pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf, ModelError> {
     let hub_repo = Repo::with_revision(repo.to_string(), RepoType::Model, revision.to_string());
     let error = |detail: String| ModelError::Hub {
         repo: repo.into(),
@@ -30,34 +31,44 @@ pub fn fetch(repo: &str, revision: &str) -> Result<PathBuf, ModelError> {
     };
     if offline() {
         let cache = Cache::from_env().repo(hub_repo);
-        let mut config = None;
-        for file in REQUIRED {
-            let path = cache.get(file).ok_or_else(|| {
-                error(format!("{file} is not in the Hugging Face cache and HF_HUB_OFFLINE is set: run once with network access, or unset HF_HUB_OFFLINE"))
-            })?;
-            config.get_or_insert(path);
+        let config = cache.get("config.json").ok_or_else(|| {
+            error("config.json is not in the Hugging Face cache and HF_HUB_OFFLINE is set: run once with network access, or unset HF_HUB_OFFLINE".into())
+        })?;
+        if cache.get(FAST_TOKENIZER).is_none() {
+            if let Some(missing) = vocab_files.iter().find(|f| cache.get(f).is_none()) {
+                return Err(error(format!(
+                    "neither tokenizer.json nor {missing} is in the Hugging Face cache and HF_HUB_OFFLINE is set"
+                )));
+            }
         }
         if !WEIGHTS.iter().any(|w| cache.get(w).is_some()) {
             return Err(error(
                 "no model.safetensors or rust_model.ot in the cache and HF_HUB_OFFLINE is set".into(),
             ));
         }
-        return folder_of(config, &error);
+        return folder_of(Some(config), &error);
     }
     let api = ApiBuilder::from_env()
         .with_progress(false)
         .build()
         .map_err(|e| error(e.to_string()))?;
     let api_repo = api.repo(hub_repo);
-    let mut config = None;
-    for file in REQUIRED {
-        let path = api_repo.get(file).map_err(|e| error(format!("{file}: {e}")))?;
-        config.get_or_insert(path);
+    let config = api_repo
+        .get("config.json")
+        .map_err(|e| error(format!("config.json: {e}")))?;
+    if let Err(fast_error) = api_repo.get(FAST_TOKENIZER) {
+        for file in vocab_files {
+            api_repo
+                .get(file)
+                .map_err(|e| error(format!("no tokenizer: tokenizer.json: {fast_error}; {file}: {e}")))?;
+        }
+        // Casing and prefix-space settings; a repo may well not have it.
+        let _ = api_repo.get("tokenizer_config.json");
     }
     let mut last_error = None;
     for weights in WEIGHTS {
         match api_repo.get(weights) {
-            Ok(_) => return folder_of(config, &error),
+            Ok(_) => return folder_of(Some(config), &error),
             Err(e) => last_error = Some(format!("{weights}: {e}")),
         }
     }

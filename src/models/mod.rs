@@ -9,6 +9,7 @@ pub mod deberta_v2;
 mod hub;
 pub mod labels;
 pub mod registry;
+pub mod text_tokenizer;
 pub mod token_tagger;
 
 use std::path::PathBuf;

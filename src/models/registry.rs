@@ -37,8 +37,9 @@ impl Task {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ModelSource {
-    /// A folder with config.json, weights and tokenizer.json. Relative paths are
-    /// relative to the registry file.
+    /// A folder with config.json, weights and tokenizer.json (or the vocabulary
+    /// files of the architecture's slow tokenizer). Relative paths are relative to
+    /// the registry file.
     Local { path: PathBuf },
     /// A Hugging Face Hub repository at a revision (branch, tag or commit).
     Hub {
@@ -160,7 +161,9 @@ impl ResolvedModel {
     pub fn resolve(spec: &ModelSpec) -> Result<ResolvedModel, ModelError> {
         let dir = match &spec.source {
             ModelSource::Local { path } => path.clone(),
-            ModelSource::Hub { repo, revision } => super::hub::fetch(repo, revision)?,
+            ModelSource::Hub { repo, revision } => {
+                super::hub::fetch(repo, revision, super::text_tokenizer::fallback_files(spec.architecture))?
+            }
         };
         if !dir.join("config.json").exists() {
             return Err(ModelError::File {

@@ -10,8 +10,9 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
-use super::classifier::{load_tokenizer, load_weights, position_limit, read_config, weights_file, Architecture};
+use super::classifier::{load_weights, position_limit, read_config, weights_file, Architecture};
 use super::labels::Labels;
+use super::text_tokenizer::load_fast;
 use super::ModelError;
 
 /// How documents are cut for the model.
@@ -93,7 +94,7 @@ impl TokenTagger {
             .map_err(|e| file_error(&config_path, e.to_string()))?;
         load_weights(name, &mut weights, &weights_file)?;
 
-        let mut tokenizer = load_tokenizer(name, dir)?;
+        let mut tokenizer = load_fast(name, dir)?;
         let tokenizer_path = dir.join("tokenizer.json");
         tokenizer
             .with_truncation(None)
