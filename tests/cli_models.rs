@@ -103,21 +103,14 @@ fn deberta_models_score_a_run_like_any_other() {
     let stance = read_table(&out, "stance.parquet");
     assert_eq!(strings(&stance, "model")[0].as_deref(), Some("deberta-v3-nli-ent0"));
     // Each row is a distribution.
-    for row in 0..stance.height() {
-        let total: f64 = ["p_favor", "p_against", "p_none"]
-            .iter()
-            .map(|c| {
-                stance
-                    .column(c)
-                    .unwrap()
-                    .cast(&polars::prelude::DataType::Float64)
-                    .unwrap()
-                    .f64()
-                    .unwrap()
-                    .get(row)
-                    .unwrap()
-            })
-            .sum();
+    let (favor, against, none) = (
+        floats(&stance, "p_favor"),
+        floats(&stance, "p_against"),
+        floats(&stance, "p_none"),
+    );
+    assert!(!favor.is_empty());
+    for row in 0..favor.len() {
+        let total = favor[row] + against[row] + none[row];
         assert!((total - 1.0).abs() < 1e-4, "row {row} sums to {total}");
     }
     let config = std::fs::read_to_string(out.join("run_config.toml")).unwrap();
