@@ -222,8 +222,13 @@ fn log_bucket_position(relative: &Tensor, bucket_size: i64, max_position: i64) -
     let mid = bucket_size / 2;
     let sign = relative.sign();
     let near = relative.lt(mid).logical_and(&relative.gt(-mid));
-    let abs_pos = relative.abs().where_self(&near.logical_not(), &Tensor::from(mid - 1));
-    let log_base = Tensor::from_slice(&[((max_position - 1) as f64 / mid as f64) as f32]).log();
+    let device = relative.device();
+    let abs_pos = relative
+        .abs()
+        .where_self(&near.logical_not(), &Tensor::from(mid - 1).to_device(device));
+    let log_base = Tensor::from(((max_position - 1) as f64 / mid as f64) as f32)
+        .to_device(device)
+        .log();
     let log_pos = (abs_pos.to_kind(Kind::Float) / mid as f64).log() / log_base * (mid - 1) as f64;
     let log_pos = log_pos.ceil() + mid as f64;
     let bucketed = log_pos * sign.to_kind(Kind::Float);
