@@ -162,7 +162,7 @@ impl ResolvedModel {
         let dir = match &spec.source {
             ModelSource::Local { path } => path.clone(),
             ModelSource::Hub { repo, revision } => {
-                super::hub::fetch(repo, revision, super::text_tokenizer::fallback_files(spec.architecture))?
+                super::hub::fetch(repo, revision, super::text_tokenizer::vocab_files(spec.architecture))?
             }
         };
         if !dir.join("config.json").exists() {

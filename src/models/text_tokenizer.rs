@@ -31,20 +31,15 @@ pub enum TextTokenizer {
 }
 
 /// The vocabulary files each architecture's slow tokenizer reads, in the order
-/// rust-bert wants them (vocabulary, then merges).
-fn vocab_files(architecture: Architecture) -> &'static [&'static str] {
+/// rust-bert wants them (vocabulary, then merges): what [`TextTokenizer::load`]
+/// falls back on without `tokenizer.json`.
+pub fn vocab_files(architecture: Architecture) -> &'static [&'static str] {
     match architecture {
         Architecture::Bert | Architecture::DistilBert => &["vocab.txt"],
         Architecture::Roberta => &["vocab.json", "merges.txt"],
         Architecture::XlmRoberta => &["sentencepiece.bpe.model"],
         Architecture::DebertaV2 => &["spm.model"],
     }
-}
-
-/// Files a model folder needs for its tokenizer, besides `tokenizer.json`:
-/// what [`TextTokenizer::load`] falls back on.
-pub fn fallback_files(architecture: Architecture) -> &'static [&'static str] {
-    vocab_files(architecture)
 }
 
 impl TextTokenizer {
