@@ -355,17 +355,22 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
 /// A cue right after `content` with only punctuation and a source between
 /// (`“B,” she said`), before any further content.
 fn has_own_cue_after(text: &str, spans: &[RoleSpan], content: Span) -> bool {
-    let next_cue = spans
+    spans
         .iter()
         .filter(|s| s.role == Role::Cue && s.span.start >= content.end)
-        .min_by_key(|s| s.span.start);
-    let Some(cue) = next_cue else { return false };
-    let gap_span = Span::new(content.end, cue.span.start);
-    let inside: Vec<&RoleSpan> = spans.iter().filter(|s| gap_span.covers(s.span)).collect();
-    if inside.iter().any(|s| s.role == Role::Content) {
-        return false;
-    }
-    text_outside(text, gap_span, &inside).chars().all(is_filler)
+        .min_by_key(|s| s.span.start)
+        .is_some_and(|cue| binds_from_after(text, spans, content, cue.span))
+}
+
+/// A cue after a content is bound to it when only punctuation and sources stand
+/// between them (`A, X said`).
+fn binds_from_after(text: &str, spans: &[RoleSpan], content: Span, cue: Span) -> bool {
+    let between = Span::new(content.end, cue.start);
+    let sources: Vec<&RoleSpan> = spans
+        .iter()
+        .filter(|s| s.role == Role::Source && between.covers(s.span))
+        .collect();
+    text_outside(text, between, &sources).chars().all(is_filler)
 }
 
 /// Spans of `role` within `max_gap` of `anchor` in its paragraph, not inside `exclude`.
@@ -410,13 +415,7 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
             let gap = &text[cue.end..content.start];
             gap.chars().all(is_filler) && !gap.contains(['.', '…'])
         } else if cue.start >= content.end {
-            let sources: Vec<&RoleSpan> = spans
-                .iter()
-                .filter(|s| s.role == Role::Source && Span::new(content.end, cue.start).covers(s.span))
-                .collect();
-            text_outside(text, Span::new(content.end, cue.start), &sources)
-                .chars()
-                .all(is_filler)
+            binds_from_after(text, spans, content, cue)
         } else {
             false
         }

@@ -161,12 +161,16 @@ impl ExtractorConfig {
         })
     }
 
-    pub fn name(&self) -> &'static str {
+    pub fn choice(&self) -> ExtractorChoice {
         match self {
-            ExtractorConfig::Rules => "rules",
-            ExtractorConfig::Learned { .. } => "learned",
-            ExtractorConfig::Hybrid { .. } => "hybrid",
+            ExtractorConfig::Rules => ExtractorChoice::Rules,
+            ExtractorConfig::Learned { .. } => ExtractorChoice::Learned,
+            ExtractorConfig::Hybrid { .. } => ExtractorChoice::Hybrid,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.choice().as_str()
     }
 
     pub fn tagger(&self) -> Option<&TaggerConfig> {

@@ -46,7 +46,7 @@ pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf
                 "no model.safetensors or rust_model.ot in the cache and HF_HUB_OFFLINE is set".into(),
             ));
         }
-        return folder_of(Some(config), &error);
+        return folder_of(config, &error);
     }
     let api = ApiBuilder::from_env()
         .with_progress(false)
@@ -68,14 +68,16 @@ pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf
     let mut last_error = None;
     for weights in WEIGHTS {
         match api_repo.get(weights) {
-            Ok(_) => return folder_of(Some(config), &error),
+            Ok(_) => return folder_of(config, &error),
             Err(e) => last_error = Some(format!("{weights}: {e}")),
         }
     }
     Err(error(last_error.unwrap_or_else(|| "no weights file".into())))
 }
 
-fn folder_of(path: Option<PathBuf>, error: &dyn Fn(String) -> ModelError) -> Result<PathBuf, ModelError> {
-    path.and_then(|p| p.parent().map(|d| d.to_path_buf()))
-        .ok_or_else(|| error("no files fetched".into()))
+/// The snapshot folder holding a fetched file.
+fn folder_of(file: PathBuf, error: &dyn Fn(String) -> ModelError) -> Result<PathBuf, ModelError> {
+    file.parent()
+        .map(|d| d.to_path_buf())
+        .ok_or_else(|| error(format!("{} has no parent folder", file.display())))
 }
