@@ -89,7 +89,7 @@ train-setup: setup
 # models/attribution-tagger) from
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min (a candidate the shipped model no longer uses),
-# stage 3 about 45 min, the tone mix probe 5 min, tone 21 min, the attribution
+# stage 3 about 45 min, stage 4 (models/nli-minilm) 44 min, the tone mix probe 5 min, tone 21 min, the attribution
 # tagger 48 min and its second stage (2 more epochs from the first's last
 # checkpoint; models/attribution-tagger is its output) 69 min with builds sharing
 # the CPU.
@@ -103,8 +103,10 @@ train-defaults: train-setup
 	  --work $(CURDIR)/out/train/nli-minilm-stage3 --out $(CURDIR)/out/train/nli-minilm-stage3/model --argq 0 \
 	  --argq-contrast 20000 --unrelated 0.15 --vast 4000 --mnli 4000 --snli 2000 --snli-rest 2000 --lr 3e-5 \
 	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage3.log
-	cd models/recipes && $(VENV)/bin/python interpolate.py $(CURDIR)/out/train/nli-minilm/checkpoint-1183 \
-	  $(CURDIR)/out/train/nli-minilm-stage3/checkpoint-1625 --alpha 0.5 --out $(CURDIR)/models/nli-minilm
+	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 --init $(CURDIR)/out/train/nli-minilm-stage3/checkpoint-1625 \
+	  --work $(CURDIR)/out/train/nli-minilm-stage4 --out $(CURDIR)/models/nli-minilm --argq 0 --argq-targets 12000 \
+	  --unrelated 0.1 --vast 3000 --mnli 3000 --snli 1500 --snli-rest 1500 --lr 5e-5 \
+	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage4.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 2 --lr 5e-5 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \

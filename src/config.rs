@@ -313,6 +313,41 @@ mod tests {
     }
 
     #[test]
+    fn study_targets_take_templates_by_their_shape_unless_the_study_sets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.jsonl"), "").unwrap();
+        std::fs::write(
+            dir.path().join("study.toml"),
+            "[[actors]]\nid = \"x\"\nname = \"X\"\n\
+             [[targets]]\nid = \"truce\"\ndescription = \"a ceasefire\"\n\
+             [[targets]]\nid = \"withdrawal\"\ndescription = \"Russia should withdraw\"\n\
+             [[targets]]\nid = \"own\"\ndescription = \"Russia should withdraw\"\n\
+             favor_template = \"The speaker wants that {}.\"\n",
+        )
+        .unwrap();
+        let mut opts = options(dir.path());
+        opts.studies = vec![dir.path().join("study.toml")];
+        let targets = RunConfig::resolve(opts).unwrap().targets();
+        assert_eq!(targets[0].favor_hypothesis(), "The speaker supports a ceasefire.");
+        assert_eq!(
+            targets[1].favor_hypothesis(),
+            "The speaker agrees that Russia should withdraw."
+        );
+        assert_eq!(
+            targets[1].against_hypothesis(),
+            "The speaker disagrees that Russia should withdraw."
+        );
+        assert_eq!(
+            targets[2].favor_hypothesis(),
+            "The speaker wants that Russia should withdraw."
+        );
+        assert_eq!(
+            targets[2].against_hypothesis(),
+            "The speaker disagrees that Russia should withdraw."
+        );
+    }
+
+    #[test]
     fn bad_options_are_refused_with_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let mut opts = options(dir.path());

@@ -59,6 +59,14 @@ fn seed_statements_get_the_expected_tone_and_stance() {
     let row = (0..stance_ids.len())
         .find(|&i| stance_ids[i].as_deref() == Some(&zelensky) && targets[i].as_deref() == Some("ending_the_war"))
         .expect("Zelensky's statement has a stance row for ending_the_war");
+    let labels = strings(&stance, "label");
+    assert_eq!(
+        labels[row].as_deref(),
+        Some("favor"),
+        "p_favor {} p_against {}",
+        favor[row],
+        against[row]
+    );
     assert!(
         favor[row] > against[row],
         "\"the war must end\" toward ending the war: p_favor {} p_against {}",

@@ -17,14 +17,22 @@ Stage 2 exists because stage 1, which saw one hypothesis per argument, learned t
 entail "supports X" and "opposes X" alike whenever X is talked about: stance came out
 near 50/50. Stage 2 reads each argument against both hypotheses (and some against an
 unrelated topic, neutral), with a share of the NLI pairs replayed so that NLI is not
-forgotten. Stage 3 does the same at scale (20,000 ArgQ arguments, both hypotheses),
-and the shipped model is the even interpolation of stage 1 and stage 3:
+forgotten. Stage 3 does the same at scale (20,000 ArgQ arguments, both hypotheses):
 
     .venv/bin/python models/recipes/nli_minilm.py --init out/train/nli-minilm/checkpoint-1183 \
         --work out/train/nli-minilm-stage3 --out out/train/nli-minilm-stage3/model --argq 0 \
         --argq-contrast 20000 --unrelated 0.15 --vast 4000 --mnli 4000 --snli 2000 --snli-rest 2000 --lr 3e-5
-    .venv/bin/python models/recipes/interpolate.py out/train/nli-minilm/checkpoint-1183 \
-        out/train/nli-minilm-stage3/checkpoint-1625 --alpha 0.5 --out models/nli-minilm
+
+Stage 3 still fitted its own training arguments hardly better than unseen ones (ArgQ
+accuracy 0.715 on every 14th train argument, 0.696 on dev, in a transformers check
+with the same templates and formula): it had not learned that arguing
+for a ban is arguing against what is banned. Stage 4, the shipped model, reads each
+argument against its claim and against the thing the claim names (`TOPIC_TARGETS`,
+the stance turned by the claim's direction), at a higher learning rate:
+
+    .venv/bin/python models/recipes/nli_minilm.py --init out/train/nli-minilm-stage3/checkpoint-1625 \
+        --work out/train/nli-minilm-stage4 --out models/nli-minilm --argq 0 --argq-targets 12000 \
+        --unrelated 0.1 --vast 3000 --mnli 3000 --snli 1500 --snli-rest 1500 --lr 5e-5
 """
 
 from __future__ import annotations
@@ -94,13 +102,38 @@ def stance_pairs(text: str, target: str, stance: int, templates, rng: random.Ran
     return Example(text, label, hypothesis, source)
 
 
-def argq(rng: random.Random, limit: int) -> list[Example]:
+def argq_train_rows(rng: random.Random) -> list[dict]:
     path = require_shared("stance", "ibm_argq", "argq30k_train_dev.csv")
     with open(path, encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["set"] == "train" and float(r["stance_WA_conf"]) >= 0.6]
     rng.shuffle(rows)
+    return rows
+
+
+def argq(rng: random.Random, limit: int) -> list[Example]:
+    rows = argq_train_rows(rng)
     return [stance_pairs(r["argument"], claim(r["topic"]), int(r["stance_WA"]), CLAIM_TEMPLATES, rng, "argq")
             for r in rows[:limit]]
+
+
+def contrast_pairs(text: str, target: str, stance: int, templates, source: str) -> list[Example]:
+    """Both hypotheses for one text: stance +1 favour, -1 against, 0 neutral."""
+    out = []
+    for favor_side, template in ((True, templates[0]), (False, templates[1])):
+        label = NEU if stance == 0 else (ENT if (stance > 0) == favor_side else CON)
+        out.append(Example(text, label, template.format(target), source))
+    return out
+
+
+def claim_contrast(row: dict, topics: list[str], rng: random.Random, unrelated: float, source: str) -> list[Example]:
+    topic, stance = row["topic"], int(row["stance_WA"])
+    if rng.random() < unrelated:
+        topic = rng.choice([t for t in topics if t != topic])
+        stance = 0
+    phrase = gerund_phrase(topic)
+    if phrase and rng.random() < 0.5:
+        return contrast_pairs(row["argument"], phrase, stance, PHRASE_TEMPLATES, source)
+    return contrast_pairs(row["argument"], claim(topic), stance, CLAIM_TEMPLATES, source)
 
 
 def argq_contrast(rng: random.Random, limit: int, unrelated: float) -> list[Example]:
@@ -108,25 +141,76 @@ def argq_contrast(rng: random.Random, limit: int, unrelated: float) -> list[Exam
     "opposes" on the same text; the target as a claim or, where the topic allows,
     as a noun phrase ("abandoning marriage") the way study targets read; and a share
     of arguments read against another topic, labelled neutral."""
-    path = require_shared("stance", "ibm_argq", "argq30k_train_dev.csv")
-    with open(path, encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["set"] == "train" and float(r["stance_WA_conf"]) >= 0.6]
-    rng.shuffle(rows)
+    rows = argq_train_rows(rng)
+    topics = sorted({r["topic"] for r in rows})
+    return [e for r in rows[:limit] for e in claim_contrast(r, topics, rng, unrelated, "argq_contrast")]
+
+
+# What each ArgQ train topic says about the thing it names: the claim's target and
+# whether the claim is for (+1) or against (-1) it. Arguments for "We should ban
+# whaling" oppose whaling, arguments against it side with whaling. Topics whose
+# opposing arguments need not oppose the thing itself (subsidies, limits: "journalism
+# should stay independent" does not oppose journalism) are left out. Dev topics are
+# not listed: they stay unseen.
+TOPIC_TARGETS = {
+    "We should abandon marriage": ("marriage", -1),
+    "We should adopt a multi-party system": ("a multi-party system", 1),
+    "Assisted suicide should be a criminal offence": ("assisted suicide", -1),
+    "We should abolish safe spaces": ("safe spaces", -1),
+    "We should ban naturopathy": ("naturopathy", -1),
+    "Surrogacy should be banned": ("surrogacy", -1),
+    "We should ban cosmetic surgery": ("cosmetic surgery", -1),
+    "We should abolish capital punishment": ("capital punishment", -1),
+    "We should ban cosmetic surgery for minors": ("cosmetic surgery for minors", -1),
+    "We should legalize sex selection": ("sex selection", 1),
+    "We should fight urbanization": ("urbanization", -1),
+    "We should oppose collectivism": ("collectivism", -1),
+    "We should introduce compulsory voting": ("compulsory voting", 1),
+    "We should fight for the abolition of nuclear weapons": ("nuclear weapons", -1),
+    "We should legalize organ trade": ("organ trade", 1),
+    "We should prohibit flag burning": ("flag burning", -1),
+    "We should adopt gender-neutral language": ("gender-neutral language", 1),
+    "We should ban telemarketing": ("telemarketing", -1),
+    "We should end racial profiling": ("racial profiling", -1),
+    "We should stop the development of autonomous cars": ("autonomous cars", -1),
+    "We should legalize polygamy": ("polygamy", 1),
+    "We should abandon television": ("television", -1),
+    "Homeschooling should be banned": ("homeschooling", -1),
+    "We should legalize prostitution": ("prostitution", 1),
+    "We should end mandatory retirement": ("mandatory retirement", -1),
+    "Entrapment should be legalized": ("entrapment", 1),
+    "We should abolish intellectual property rights": ("intellectual property rights", -1),
+    "We should abolish the right to keep and bear arms": ("the right to keep and bear arms", -1),
+    "The vow of celibacy should be abandoned": ("the vow of celibacy", -1),
+    "Homeopathy brings more harm than good": ("homeopathy", -1),
+    "We should close Guantanamo Bay detention camp": ("the Guantanamo Bay detention camp", -1),
+    "Foster care brings more harm than good": ("foster care", -1),
+    "We should ban the use of child actors": ("the use of child actors", -1),
+    "We should ban whaling": ("whaling", -1),
+    "We should abolish zoos": ("zoos", -1),
+    "We should adopt an austerity regime": ("an austerity regime", 1),
+    "We should end affirmative action": ("affirmative action", -1),
+    "We should cancel pride parades": ("pride parades", -1),
+    "We should end the use of economic sanctions": ("economic sanctions", -1),
+    "We should ban fast food": ("fast food", -1),
+}
+
+
+def argq_targets(rng: random.Random, limit: int, unrelated: float) -> list[Example]:
+    """Each argument read twice: against both hypotheses of its claim (as
+    `argq_contrast`) and, where the topic names a thing (`TOPIC_TARGETS`), against
+    both hypotheses about that thing, the stance turned by the claim's direction. The
+    two readings of one argument teach that supporting a ban is opposing what is
+    banned, which unseen claims ("Payday loans should be banned") and noun-phrase
+    targets ("ending the war", "Hillary Clinton") both need."""
+    rows = argq_train_rows(rng)
     topics = sorted({r["topic"] for r in rows})
     out = []
     for r in rows[:limit]:
-        topic, stance = r["topic"], int(r["stance_WA"])
-        if rng.random() < unrelated:
-            topic = rng.choice([t for t in topics if t != topic])
-            stance = 0
-        phrase = gerund_phrase(topic)
-        if phrase and rng.random() < 0.5:
-            target, templates = phrase, PHRASE_TEMPLATES
-        else:
-            target, templates = claim(topic), CLAIM_TEMPLATES
-        for favor_side, template in ((True, templates[0]), (False, templates[1])):
-            label = NEU if stance == 0 else (ENT if (stance > 0) == favor_side else CON)
-            out.append(Example(r["argument"], label, template.format(target), "argq_contrast"))
+        out += claim_contrast(r, topics, rng, unrelated, "argq_claim")
+        if r["topic"] in TOPIC_TARGETS:
+            target, direction = TOPIC_TARGETS[r["topic"]]
+            out += contrast_pairs(r["argument"], target, int(r["stance_WA"]) * direction, PHRASE_TEMPLATES, "argq_target")
     return out
 
 
@@ -155,6 +239,8 @@ def main():
     p.add_argument("--vast", type=int, default=5000)
     p.add_argument("--argq-contrast", type=int, default=0,
                    help="ArgQ arguments read against both hypotheses (stage 2)")
+    p.add_argument("--argq-targets", type=int, default=0,
+                   help="ArgQ arguments read against their claim and against the thing it names (stage 4)")
     p.add_argument("--unrelated", type=float, default=0.15,
                    help="share of contrast arguments read against another topic (neutral)")
     p.add_argument("--mnli", type=int, default=0, help="cap on MNLI pairs (0: all)")
@@ -184,6 +270,7 @@ def main():
         + argq(rng, args.argq)
         + vast(rng, args.vast)
         + argq_contrast(rng, args.argq_contrast, args.unrelated)
+        + argq_targets(rng, args.argq_targets, args.unrelated)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 

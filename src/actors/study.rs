@@ -48,10 +48,12 @@ pub struct TargetSpec {
     /// Used as the subject of the hypotheses: "ending the war".
     pub description: String,
     /// Hypothesis for favour, `{}` standing for the description; default
-    /// "The speaker supports {}.".
+    /// "The speaker supports {}.", or "The speaker agrees that {}." when the
+    /// description states a claim (`score::reads_as_claim`).
     #[serde(default)]
     pub favor_template: Option<String>,
-    /// Hypothesis for opposition; default "The speaker opposes {}.".
+    /// Hypothesis for opposition; default "The speaker opposes {}.", or "The
+    /// speaker disagrees that {}." for a claim.
     #[serde(default)]
     pub against_template: Option<String>,
 }

@@ -80,11 +80,6 @@ pub struct GoldSet {
     pub graded_centre: Option<f64>,
 }
 
-/// ArgQ topics are claims ("We should abandon marriage"): the hypotheses that the
-/// `nli-minilm` recipe trains with for claims.
-pub const CLAIM_FAVOR: &str = "The speaker agrees that {}.";
-pub const CLAIM_AGAINST: &str = "The speaker disagrees that {}.";
-
 #[derive(Debug, thiserror::Error)]
 pub enum GoldError {
     #[error("{path}: cannot read: {source}")]
@@ -236,9 +231,9 @@ pub fn read(path: &Path, format: GoldFormat, split: Split) -> Result<GoldSet, Go
                 let stance = r.get("stance_WA").and_then(|s| s.trim().parse::<i32>().ok());
                 match (r.get("argument"), r.get("topic"), stance) {
                     (Some(argument), Some(topic), Some(s)) if s == 1 || s == -1 => {
-                        let mut target = Target::new(&crate::actors::slug(topic), &claim(topic));
-                        target.favor_template = CLAIM_FAVOR.into();
-                        target.against_template = CLAIM_AGAINST.into();
+                        // Every ArgQ topic is a claim, also those without an auxiliary
+                        // ("Intelligence tests bring more harm than good").
+                        let target = Target::claim(&crate::actors::slug(topic), &claim(topic));
                         set.items.push(GoldItem {
                             probe: Probe::Stance {
                                 text: argument.clone(),
@@ -414,9 +409,16 @@ mod tests {
 
     #[test]
     fn semeval_is_windows_1252_with_crlf() {
-        let f = write(b"ID\tTarget\tTweet\tStance\r\n1\tAtheism\tGod\x92s love \x93always\x94\tAGAINST\r\n2\tAtheism\tx\tMAYBE\r\n");
+        let f = write(b"ID\tTarget\tTweet\tStance\r\n1\tAtheism\tGod\x92s love \x93always\x94\tAGAINST\r\n2\tAtheism\tx\tMAYBE\r\n3\tClimate Change is a Real Concern\tHot.\tFAVOR\r\n");
         let set = read(f.path(), GoldFormat::Semeval, Split::All).unwrap();
-        assert_eq!(set.items.len(), 1);
+        assert_eq!(set.items.len(), 2);
+        match &set.items[1].probe {
+            Probe::Stance { target, .. } => assert_eq!(
+                target.favor_hypothesis(),
+                "The speaker agrees that Climate Change is a Real Concern."
+            ),
+            other => panic!("{other:?}"),
+        }
         match &set.items[0].probe {
             Probe::Stance { text, target } => {
                 assert_eq!(text, "God’s love “always”");
@@ -431,12 +433,15 @@ mod tests {
 
     #[test]
     fn argq_reads_the_chosen_split_with_claim_hypotheses() {
-        let f = write(b"argument,topic,set,stance_WA,stance_WA_conf\nit works,We should adopt X,dev,1,1.0\nno,We should adopt X,train,-1,1.0\nbad,We should adopt X,dev,0,1.0\n");
+        let f = write(b"argument,topic,set,stance_WA,stance_WA_conf\nit works,X brings more harm than good,dev,1,1.0\nno,X brings more harm than good,train,-1,1.0\nbad,X brings more harm than good,dev,0,1.0\n");
         let set = read(f.path(), GoldFormat::Argq, Split::Dev).unwrap();
         assert_eq!(set.items.len(), 1);
         match &set.items[0].probe {
             Probe::Stance { target, .. } => {
-                assert_eq!(target.favor_hypothesis(), "The speaker agrees that we should adopt X.")
+                assert_eq!(
+                    target.favor_hypothesis(),
+                    "The speaker agrees that x brings more harm than good."
+                )
             }
             other => panic!("{other:?}"),
         }

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::models::{ModelError, ResolvedModel, SequenceClassifier, Task};
 
-pub use stance::{StanceItem, StanceRow, StanceScorer, Target, DEFAULT_AGAINST, DEFAULT_FAVOR};
+pub use stance::{
+    reads_as_claim, StanceItem, StanceRow, StanceScorer, Target, CLAIM_AGAINST, CLAIM_FAVOR, DEFAULT_AGAINST,
+    DEFAULT_FAVOR,
+};
 pub use tone::{ToneRow, ToneScorer};
 
 /// How to run models.

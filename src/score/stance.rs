@@ -13,6 +13,11 @@ use crate::models::{Input, ModelError, NliLabels, ResolvedModel, SequenceClassif
 
 pub const DEFAULT_FAVOR: &str = "The speaker supports {}.";
 pub const DEFAULT_AGAINST: &str = "The speaker opposes {}.";
+/// For targets that state a claim ("Climate change is a real concern"): "supports
+/// climate change is …" would be read as support for the thing named, not the claim.
+/// The shipped `nli-minilm` trains on both pairs of templates.
+pub const CLAIM_FAVOR: &str = "The speaker agrees that {}.";
+pub const CLAIM_AGAINST: &str = "The speaker disagrees that {}.";
 
 /// A stance target with its hypothesis templates (`{}` takes the description).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,12 +29,28 @@ pub struct Target {
 }
 
 impl Target {
+    /// Templates by the description's shape: a claim gets "agrees / disagrees that",
+    /// anything else (a noun phrase: "ending the war", "Hillary Clinton") "supports /
+    /// opposes". A study can set its own templates per target.
     pub fn new(id: &str, description: &str) -> Self {
+        if reads_as_claim(description) {
+            Target::claim(id, description)
+        } else {
+            Target::with_templates(id, description, DEFAULT_FAVOR, DEFAULT_AGAINST)
+        }
+    }
+
+    /// A target known to be a claim, whatever its wording.
+    pub fn claim(id: &str, description: &str) -> Self {
+        Target::with_templates(id, description, CLAIM_FAVOR, CLAIM_AGAINST)
+    }
+
+    fn with_templates(id: &str, description: &str, favor: &str, against: &str) -> Self {
         Target {
             id: id.into(),
             description: description.into(),
-            favor_template: DEFAULT_FAVOR.into(),
-            against_template: DEFAULT_AGAINST.into(),
+            favor_template: favor.into(),
+            against_template: against.into(),
         }
     }
 
@@ -40,6 +61,54 @@ impl Target {
     pub fn against_hypothesis(&self) -> String {
         self.against_template.replace("{}", &self.description)
     }
+}
+
+/// Whether a target description states a claim: an auxiliary or modal verb after its
+/// first word ("Climate change is a real concern", "Russia should withdraw", "the
+/// talks have failed"), not right after a determiner or preposition ("the will of the
+/// people", "a can of worms"). Lexical verbs alone ("Intelligence tests bring more
+/// harm than good") are not recognised; such targets need `Target::claim` or a
+/// study's own templates.
+pub fn reads_as_claim(description: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "has",
+        "have",
+        "had",
+        "does",
+        "do",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "isn't",
+        "aren't",
+        "won't",
+        "shouldn't",
+        "can't",
+    ];
+    const NOT_BEFORE_A_VERB: &[&str] = &[
+        "the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "my", "your", "of",
+        "in", "on", "for", "to", "with", "by", "against",
+    ];
+    let words: Vec<String> = description
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+        })
+        .collect();
+    (1..words.len()).any(|i| VERBS.contains(&words[i].as_str()) && !NOT_BEFORE_A_VERB.contains(&words[i - 1].as_str()))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,5 +199,50 @@ impl Scorer for StanceScorer {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_and_noun_phrases_get_their_own_templates() {
+        for claim in [
+            "Climate Change is a Real Concern",
+            "Russia should withdraw its troops",
+            "the talks have failed",
+            "Sanctions won't work",
+        ] {
+            assert!(reads_as_claim(claim), "{claim}");
+            assert_eq!(
+                Target::new("t", claim).favor_hypothesis(),
+                format!("The speaker agrees that {claim}.")
+            );
+            assert_eq!(
+                Target::new("t", claim).against_hypothesis(),
+                format!("The speaker disagrees that {claim}.")
+            );
+        }
+        for phrase in [
+            "ending the war",
+            "Hillary Clinton",
+            "Legalization of Abortion",
+            "the will of the people",
+            "a can of worms",
+            "Will Smith",
+        ] {
+            assert!(!reads_as_claim(phrase), "{phrase}");
+            assert_eq!(
+                Target::new("t", phrase).favor_hypothesis(),
+                format!("The speaker supports {phrase}.")
+            );
+            assert_eq!(
+                Target::new("t", phrase).against_hypothesis(),
+                format!("The speaker opposes {phrase}.")
+            );
+        }
+        let forced = Target::claim("t", "intelligence tests bring more harm than good");
+        assert_eq!(forced.favor_template, CLAIM_FAVOR);
     }
 }
