@@ -89,8 +89,8 @@ train-setup: setup
 # models/attribution-tagger) from
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min (a candidate the shipped model no longer uses),
-# stage 3 about 45 min, stage 4 (models/nli-minilm) 44 min, the tone mix probe 5 min, tone 21 min, the attribution
-# tagger 48 min and its second stage (2 more epochs from the first's last
+# stage 3 about 45 min, stage 4 (models/nli-minilm) 44 min, the tone mix probe 5 min,
+# tone 21 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
 # checkpoint; models/attribution-tagger is its output) 69 min with builds sharing
 # the CPU.
 train-defaults: train-setup

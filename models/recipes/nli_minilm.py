@@ -89,17 +89,19 @@ def nli_pairs(rows, source) -> list[Example]:
     return out
 
 
+def stance_label(stance: int, favor_side: bool) -> int:
+    """The NLI label of a text with this stance (+1 favour, -1 against, 0 neutral)
+    read against the favour (True) or the against (False) hypothesis."""
+    if stance == 0:
+        return NEU
+    return ENT if (stance > 0) == favor_side else CON
+
+
 def stance_pairs(text: str, target: str, stance: int, templates, rng: random.Random, source: str) -> Example:
-    """stance: +1 favour, -1 against, 0 neutral; one of the two hypotheses, drawn."""
+    """One of the two hypotheses, drawn."""
     favor_side = rng.random() < 0.5
     hypothesis = (templates[0] if favor_side else templates[1]).format(target)
-    if stance == 0:
-        label = NEU
-    elif (stance > 0) == favor_side:
-        label = ENT
-    else:
-        label = CON
-    return Example(text, label, hypothesis, source)
+    return Example(text, stance_label(stance, favor_side), hypothesis, source)
 
 
 def argq_train_rows(rng: random.Random) -> list[dict]:
@@ -117,12 +119,9 @@ def argq(rng: random.Random, limit: int) -> list[Example]:
 
 
 def contrast_pairs(text: str, target: str, stance: int, templates, source: str) -> list[Example]:
-    """Both hypotheses for one text: stance +1 favour, -1 against, 0 neutral."""
-    out = []
-    for favor_side, template in ((True, templates[0]), (False, templates[1])):
-        label = NEU if stance == 0 else (ENT if (stance > 0) == favor_side else CON)
-        out.append(Example(text, label, template.format(target), source))
-    return out
+    """Both hypotheses for one text."""
+    return [Example(text, stance_label(stance, favor_side), template.format(target), source)
+            for favor_side, template in ((True, templates[0]), (False, templates[1]))]
 
 
 def claim_contrast(row: dict, topics: list[str], rng: random.Random, unrelated: float, source: str) -> list[Example]:

@@ -326,7 +326,7 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             // Across a full stop only when B has no attribution of its own after it
             // (`“A,” Warren said. “B,” she said` is two).
             let has_source = inside.iter().any(|s| s.role == Role::Source);
-            let across_full_stop = rest.contains(['.', '…']);
+            let across_full_stop = rest.contains(FULL_STOPS);
             if last.cue.is_none()
                 && cues.len() == 1
                 && has_source
@@ -351,6 +351,9 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
     }
     groups
 }
+
+/// What ends a sentence for the cue and join rules.
+const FULL_STOPS: [char; 2] = ['.', '…'];
 
 /// A cue right after `content` with only punctuation and a source between
 /// (`“B,” she said`), before any further content.
@@ -413,7 +416,7 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
         if cue.end <= content.start {
             // `said: A`, `said that A`, but not `said. A`: a full stop closes the cue's sentence.
             let gap = &text[cue.end..content.start];
-            gap.chars().all(is_filler) && !gap.contains(['.', '…'])
+            gap.chars().all(is_filler) && !gap.contains(FULL_STOPS)
         } else if cue.start >= content.end {
             binds_from_after(text, spans, content, cue)
         } else {

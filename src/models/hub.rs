@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use hf_hub::api::sync::ApiBuilder;
 use hf_hub::{Cache, Repo, RepoType};
 
+use super::text_tokenizer::FAST_TOKENIZER_FILE;
 use super::ModelError;
 
 const WEIGHTS: &[&str] = &["model.safetensors", "rust_model.ot"];
-const FAST_TOKENIZER: &str = "tokenizer.json";
 
 pub fn offline() -> bool {
     std::env::var("HF_HUB_OFFLINE")
@@ -34,7 +34,7 @@ pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf
         let config = cache.get("config.json").ok_or_else(|| {
             error("config.json is not in the Hugging Face cache and HF_HUB_OFFLINE is set: run once with network access, or unset HF_HUB_OFFLINE".into())
         })?;
-        if cache.get(FAST_TOKENIZER).is_none() {
+        if cache.get(FAST_TOKENIZER_FILE).is_none() {
             if let Some(missing) = vocab_files.iter().find(|f| cache.get(f).is_none()) {
                 return Err(error(format!(
                     "neither tokenizer.json nor {missing} is in the Hugging Face cache and HF_HUB_OFFLINE is set"
@@ -56,7 +56,7 @@ pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf
     let config = api_repo
         .get("config.json")
         .map_err(|e| error(format!("config.json: {e}")))?;
-    if let Err(fast_error) = api_repo.get(FAST_TOKENIZER) {
+    if let Err(fast_error) = api_repo.get(FAST_TOKENIZER_FILE) {
         for file in vocab_files {
             api_repo
                 .get(file)

@@ -12,6 +12,9 @@ use tokenizers::{EncodeInput, Tokenizer, TruncationDirection, TruncationParams, 
 use super::classifier::{Architecture, Input};
 use super::ModelError;
 
+/// The fast tokenizer's file, tried before the vocabulary files.
+pub const FAST_TOKENIZER_FILE: &str = "tokenizer.json";
+
 /// One input as token ids, ready for a batch.
 pub struct Encoded {
     pub ids: Vec<i64>,
@@ -47,7 +50,7 @@ impl TextTokenizer {
     /// files with the casing `tokenizer_config.json` gives. Inputs longer than
     /// `max_tokens` are cut from the end of the first text.
     pub fn load(name: &str, dir: &Path, architecture: Architecture, max_tokens: usize) -> Result<Self, ModelError> {
-        let fast_path = dir.join("tokenizer.json");
+        let fast_path = dir.join(FAST_TOKENIZER_FILE);
         let file_error = |path: &Path, detail: String| ModelError::File {
             model: name.into(),
             path: path.to_path_buf(),
@@ -171,7 +174,7 @@ impl TextTokenizer {
 
 /// `tokenizer.json` through the `tokenizers` crate.
 pub fn load_fast(name: &str, dir: &Path) -> Result<Tokenizer, ModelError> {
-    let tokenizer_path = dir.join("tokenizer.json");
+    let tokenizer_path = dir.join(FAST_TOKENIZER_FILE);
     Tokenizer::from_file(&tokenizer_path).map_err(|e| ModelError::File {
         model: name.into(),
         path: tokenizer_path.clone(),

@@ -12,7 +12,7 @@ use tokenizers::Tokenizer;
 
 use super::classifier::{load_weights, position_limit, read_config, weights_file, Architecture};
 use super::labels::Labels;
-use super::text_tokenizer::load_fast;
+use super::text_tokenizer::{load_fast, FAST_TOKENIZER_FILE};
 use super::ModelError;
 
 /// How documents are cut for the model.
@@ -95,7 +95,7 @@ impl TokenTagger {
         load_weights(name, &mut weights, &weights_file)?;
 
         let mut tokenizer = load_fast(name, dir)?;
-        let tokenizer_path = dir.join("tokenizer.json");
+        let tokenizer_path = dir.join(FAST_TOKENIZER_FILE);
         tokenizer
             .with_truncation(None)
             .map_err(|e| file_error(&tokenizer_path, e.to_string()))?;
