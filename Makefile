@@ -90,7 +90,7 @@ train-setup: setup
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min (a candidate the shipped model no longer uses),
 # stage 3 about 45 min, stage 4 (models/nli-minilm) 44 min, the tone mix probe 5 min,
-# tone 21 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
+# tone 28 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
 # checkpoint; models/attribution-tagger is its output) 69 min with builds sharing
 # the CPU.
 train-defaults: train-setup
@@ -108,7 +108,7 @@ train-defaults: train-setup
 	  --unrelated 0.1 --vast 3000 --mnli 3000 --snli 1500 --snli-rest 1500 --lr 5e-5 \
 	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage4.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
-	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 2 --lr 5e-5 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
+	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 1 --lr 5e-5 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \
 	  --out $(CURDIR)/out/train/attribution-tagger/model 2>&1 | tee $(CURDIR)/out/train/attribution-tagger.log
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \

@@ -7,10 +7,13 @@ around 3), SST-2 train (binary), VADER tweet and Amazon gold sets (mean rating �
 neutral band around 0). A seeded 10% of NewsMTSC train is held out as news dev data: it chooses
 the mix and the neutral bands (`select`, a frozen-encoder probe, see below) and fits
 the temperature. Never trained on: NewsMTSC devtest_mt and SST-2 heldout (the test
-sets of `stancemap eval`).
+sets of `stancemap eval`). SST-2 heldout is a re-split of the same phrase trees as
+SST-2 train, though: most held-out phrases lie inside a train sentence, so NewsMTSC
+devtest_mt and VADER are the cleaner checks.
 
     .venv/bin/python models/recipes/tone_minilm.py select   # mix and bands -> --work/mix.json
     .venv/bin/python models/recipes/tone_minilm.py train    # fine-tune with the chosen mix
+    .venv/bin/python models/recipes/tone_minilm.py dev models/tone-minilm   # news dev figures
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 
 import torch
 
-from common import Example, base_model_dir, common_args, require_shared, train
+from common import Example, base_model_dir, common_args, predict_logits, require_shared, train
 
 LABELS = ["negative", "neutral", "positive"]
 NEG, NEU, POS = 0, 1, 2
@@ -32,9 +35,15 @@ NEWSMTSC = {2.0: NEG, 4.0: NEU, 6.0: POS}
 # `select` (out/train/tone-minilm/mix.json) ranked NewsMTSC alone first on news dev
 # (probe macro-F1 0.666); every other source moved it by less than the probe's noise
 # (about ±0.02 on 775 sentences) or lowered it: EmoBank −0.008 at best (newspaper
-# genre, band 0.3), VADER −0.016, SST-2 3000 −0.007. SST-2 stays in, drawn larger,
-# because the binary tone check is SST-2's held-out split; the others stay out.
-DEFAULT_MIX = {"emobank_band": 0.3, "emobank_genres": "none", "vader_band": 1.0, "vader": False, "sst2": 8000}
+# genre, band 0.3), VADER −0.016, SST-2 3000 −0.007; those two stay out. SST-2 comes
+# in whole, every train phrase down to single words: its phrases carry the polarity of
+# words and idioms that the 7k news sentences rarely show ("tries the viewer's
+# patience", "casualties"), and NewsMTSC is read twice so that news keeps its weight
+# (13,966 of 74,580 examples, 1 epoch).
+# Against the earlier mix (NewsMTSC once, 8,000 SST-2 phrases of 4+ words, 2 epochs)
+# news dev macro-F1 moved 0.719 → 0.707, within the noise, VADER tweets r 0.709 → 0.720.
+DEFAULT_MIX = {"emobank_band": 0.3, "emobank_genres": "none", "vader_band": 1.0, "vader": False, "sst2": 70000,
+               "sst2_min_words": 1, "news_repeat": 2}
 
 
 def newsmtsc(name: str) -> list[Example]:
@@ -79,9 +88,9 @@ def vader(band: float) -> list[Example]:
     return out
 
 
-def sst2(limit: int, rng: random.Random) -> list[Example]:
+def sst2(limit: int, rng: random.Random, min_words: int = 4) -> list[Example]:
     with open(require_shared("sentiment", "sst2", "train.tsv"), encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if len(r["sentence"].split()) >= 4]
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if len(r["sentence"].split()) >= min_words]
     rng.shuffle(rows)
     return [Example(r["sentence"], POS if r["label"] == "1" else NEG, None, "sst2") for r in rows[:limit]]
 
@@ -94,16 +103,16 @@ def news_split(seed: int):
 
 
 def assemble(mix: dict, seed: int, news_train: list[Example], cap: int = 5000) -> list[Example]:
-    """NewsMTSC train plus the other sources, each capped at `cap` seeded draws (a
-    CPU budget: the news data stays whole and at least half of every mix)."""
+    """NewsMTSC train (`news_repeat` times) plus the other sources, each capped at `cap`
+    seeded draws (a CPU budget; the news data always stays whole)."""
     rng = random.Random(seed)
-    out = list(news_train)
+    out = list(news_train) * mix.get("news_repeat", 1)
     if mix["emobank_genres"] != "none":
         out += capped(emobank(mix["emobank_band"], mix["emobank_genres"]), cap, seed)
     if mix["vader"]:
         out += capped(vader(mix["vader_band"]), cap, seed)
     if mix["sst2"]:
-        out += sst2(min(mix["sst2"], cap), rng)
+        out += sst2(min(mix["sst2"], cap), rng, mix.get("sst2_min_words", 4))
     return out
 
 
@@ -152,14 +161,7 @@ def probe_macro_f1(train_set: list[Example], dev: list[Example], cache: dict) ->
 
     opt.step(closure)
     predicted = (embed([e.text for e in dev], cache) @ w * 10 + b).argmax(1)
-    gold = torch.tensor([e.label for e in dev])
-    f1s = []
-    for c in range(3):
-        tp = ((predicted == c) & (gold == c)).sum().item()
-        fp = ((predicted == c) & (gold != c)).sum().item()
-        fn = ((predicted != c) & (gold == c)).sum().item()
-        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return sum(f1s) / 3
+    return macro_f1(predicted, torch.tensor([e.label for e in dev]))
 
 
 def select(args) -> None:
@@ -181,13 +183,42 @@ def select(args) -> None:
     print("best:", json.dumps(results[0]))
 
 
+def macro_f1(predicted: torch.Tensor, gold: torch.Tensor, classes: int = 3) -> float:
+    f1s = []
+    for c in range(classes):
+        tp = ((predicted == c) & (gold == c)).sum().item()
+        fp = ((predicted == c) & (gold != c)).sum().item()
+        fn = ((predicted != c) & (gold == c)).sum().item()
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(f1s) / classes
+
+
+def dev(args) -> None:
+    """Accuracy and macro-F1 of finished models on the news dev split, the split that
+    chose the mix (the test sets are for `stancemap eval`)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    torch.set_num_threads(args.threads)
+    _, news_dev = news_split(args.seed)
+    for folder in args.models:
+        model = AutoModelForSequenceClassification.from_pretrained(folder).float().eval()
+        logits, gold = predict_logits(model, AutoTokenizer.from_pretrained(folder), news_dev, args.max_length, 64)
+        predicted = logits.argmax(1)
+        accuracy = (predicted == gold).float().mean().item()
+        print(json.dumps({"model": str(folder), "news_dev": len(gold), "accuracy": round(accuracy, 4),
+                          "macro_f1": round(macro_f1(predicted, gold), 4)}))
+
+
 def main():
     p = common_args(__doc__, "tone-minilm")
-    p.add_argument("step", choices=["select", "train"])
+    p.add_argument("step", choices=["select", "train", "dev"])
+    p.add_argument("models", nargs="*", help="model folders to score on news dev (step `dev`)")
     p.add_argument("--mix", type=str, default="", help="JSON mix (default: the one `select` chose)")
-    args = p.parse_args()
+    args = p.parse_intermixed_args()
     if args.step == "select":
         return select(args)
+    if args.step == "dev":
+        return dev(args)
     mix = json.loads(args.mix) if args.mix else DEFAULT_MIX
     news_train, news_dev = news_split(args.seed)
     train_set = assemble(mix, args.seed, news_train, cap=max(5000, mix["sst2"]))
