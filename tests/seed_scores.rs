@@ -44,10 +44,13 @@ fn seed_statements_get_the_expected_tone_and_stance() {
         ("trump", "as “highly productive", "positive"),
         ("trump", "Great progress was made!", "positive"),
         ("ushakov", "constructive", "positive"),
+        // An idiom with no negative word in it.
+        ("trump", "tested his patience", "negative"),
     ] {
         let (label, score) = &tone_of[&statement(actor, needle)];
         assert_eq!(label, expected, "{actor}: {needle:?} scored {label} ({score:.3})");
-        assert!(*score > 0.0, "{needle:?}: tone_score {score}");
+        let sign = if expected == "positive" { 1.0 } else { -1.0 };
+        assert!(score * sign > 0.0, "{needle:?}: tone_score {score}");
     }
 
     let stance = read_table(out.path(), "stance.parquet");
@@ -73,28 +76,4 @@ fn seed_statements_get_the_expected_tone_and_stance() {
         favor[row],
         against[row]
     );
-}
-
-/// Trump "has admitted that repeated civilian casualties have tested his patience":
-/// an idiom with no negative word in it, which the brief expects to read negative.
-#[test]
-fn seed_patience_statement_reads_negative() {
-    let out = tempfile::tempdir().unwrap();
-    if run_seed(out.path()).is_none() {
-        return;
-    }
-    let statements = read_table(out.path(), "statements.parquet");
-    let tone = read_table(out.path(), "tone.parquet");
-    let contents = strings(&statements, "content");
-    let ids = strings(&statements, "statement_id");
-    let i = contents
-        .iter()
-        .position(|c| c.as_deref().is_some_and(|c| c.contains("tested his patience")))
-        .expect("the patience statement is found");
-    let tone_ids = strings(&tone, "statement_id");
-    let j = tone_ids.iter().position(|t| *t == ids[i]).unwrap();
-    let score = floats(&tone, "tone_score")[j];
-    let label = strings(&tone, "label")[j].clone();
-    assert_eq!(label.as_deref(), Some("negative"), "tone_score {score}");
-    assert!(score < 0.0, "tone_score {score}");
 }
