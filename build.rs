@@ -1,19 +1,14 @@
-//! Puts libtorch's folder on the binary's rpath.
+//! Tells the crate where its build puts the model engine.
 //!
-//! torch-sys links libtorch from the Python wheel in `.venv` but leaves no rpath on
-//! the final executables, so without this every user would have to export
-//! `LD_LIBRARY_PATH`. torch-sys announces the folder through its `links = "tch"`
-//! metadata, which Cargo hands to direct dependents as `DEP_TCH_LIBTORCH_LIB`.
+//! OUT_DIR is `<target>/<profile>/build/stancemap-<hash>/out`, and the engine library
+//! (`libstancemap_engine.so`, the `engine/` crate of this workspace) is written to
+//! `<target>/<profile>`: the last place the binary looks for it, so that test
+//! binaries and a binary run from the build folder find it without settings.
 fn main() {
-    println!("cargo:rerun-if-env-changed=DEP_TCH_LIBTORCH_LIB");
-    match std::env::var("DEP_TCH_LIBTORCH_LIB") {
-        Ok(dir) if !dir.is_empty() => {
-            // rustc-link-arg reaches the binary, tests, benches and examples alike.
-            println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
-        }
-        _ => println!(
-            "cargo:warning=torch-sys did not report libtorch's folder; \
-             set LD_LIBRARY_PATH to it before running stancemap"
-        ),
+    if let Some(profile_dir) = std::env::var_os("OUT_DIR")
+        .map(std::path::PathBuf::from)
+        .and_then(|out| out.ancestors().nth(3).map(std::path::Path::to_path_buf))
+    {
+        println!("cargo:rustc-env=STANCEMAP_BUILD_PROFILE_DIR={}", profile_dir.display());
     }
 }

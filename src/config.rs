@@ -201,7 +201,6 @@ impl RunConfig {
         }
         let study_files: Vec<PathBuf> = options.studies.iter().map(|p| absolute(p)).collect();
         let study = Study::load_all(&study_files)?;
-        let device = resolve_device(options.device)?;
         let threads = options
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
@@ -212,6 +211,7 @@ impl RunConfig {
             options.models.resolve(&[Task::Tone, Task::Stance])?
         };
         let extractor = resolve_extractor(options.extractor, &options.models)?;
+        let device = resolve_device(options.device, !models.is_empty() || extractor.tagger().is_some())?;
         std::fs::create_dir_all(&options.out_dir).map_err(|source| ConfigError::OutDir {
             path: options.out_dir.clone(),
             source,
@@ -231,6 +231,11 @@ impl RunConfig {
             models,
             score,
         })
+    }
+
+    /// Whether any model runs (a tagger or a scorer), and so libtorch loads.
+    pub fn runs_models(&self) -> bool {
+        !self.models.is_empty() || self.extractor.tagger().is_some()
     }
 
     /// The study's targets with their hypothesis templates.

@@ -11,8 +11,9 @@
 //!    pronouns and titles, or normalised ids for everyone else.
 //! 5. [`score`] runs transformer models over each statement for tone and for stance
 //!    toward the study's targets; [`models`] holds what runs them (registry,
-//!    rust-bert classifiers, tokenizers, label maps) and knows nothing of statements
-//!    or tables.
+//!    classifiers, tokenizers, label maps, and [`models::engine`], which opens the
+//!    libtorch engine library of the workspace's `engine/` crate only when a model
+//!    runs) and knows nothing of statements or tables.
 //! 6. [`output`] writes `articles`, `statements` and `actors` as zstd Parquet and a
 //!    `manifest.json`, each atomically.
 //! 7. [`analyze`] reads those tables (lazily) to compare actors: stance and tone with

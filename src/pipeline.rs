@@ -78,10 +78,16 @@ struct ArticleResult {
 pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let started_at = chrono::Utc::now().to_rfc3339();
-    crate::models::set_threads(config.threads);
+    if config.runs_models() {
+        // A missing engine also fails each model's load below, where the run reports
+        // it and goes on; here it is only worth a warning.
+        if let Err(error) = crate::models::set_threads(config.threads) {
+            tracing::warn!("{error}");
+        }
+    }
     let extractor = config
         .extractor
-        .build(config.device.to_tch())
+        .build(config.device)
         .map_err(|source| RunError::Extractor {
             extractor: config.extractor.name(),
             source,
@@ -312,7 +318,11 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         runtime: Runtime {
             threads: config.threads,
             device: config.device.describe(),
-            cuda_devices: crate::models::cuda_devices(),
+            // Asked only where a model ran: asking loads libtorch.
+            cuda_devices: config
+                .runs_models()
+                .then(crate::models::cuda_devices)
+                .and_then(Result::ok),
             extractor: extractor.name().to_string(),
         },
         outputs: outputs.clone(),
@@ -365,7 +375,7 @@ fn score_statements(
     outputs: &mut Vec<String>,
     failures: &mut Vec<String>,
 ) -> Result<Vec<ScoringReport>, RunError> {
-    let device = config.device.to_tch();
+    let device = config.device;
     let model_for = |task: Task| config.models.iter().find(|m| m.spec.task == task);
     let not_scored = |task: &str, status: &str| ScoringReport {
         task: task.into(),
@@ -602,9 +612,9 @@ pub enum ScoreJobError {
 /// `stancemap score`: scores `{id, text}` rows (tone) or `{id, text, target}` rows
 /// (stance, the target being free text used in the hypotheses) from a JSONL file.
 pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
-    let device = crate::models::resolve_device(job.device).map_err(crate::config::ConfigError::from)?;
+    let device = crate::models::resolve_device(job.device, true).map_err(crate::config::ConfigError::from)?;
     if let Some(threads) = job.threads {
-        crate::models::set_threads(threads);
+        crate::models::set_threads(threads).map_err(crate::config::ConfigError::from)?;
     }
     let settings = job.models.settings()?;
     let model = job
@@ -626,7 +636,7 @@ pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
     let (mut frame, stats) = match job.task {
         Task::Attribution => return Err(ScoreJobError::NotAScorer),
         Task::Tone => {
-            let scorer = ToneScorer::load(&model, device.to_tch(), settings).map_err(|e| RunError::Score(e.into()))?;
+            let scorer = ToneScorer::load(&model, device, settings).map_err(|e| RunError::Score(e.into()))?;
             let items: Vec<TextItem> = rows
                 .iter()
                 .map(|(id, text, _)| TextItem {
@@ -642,8 +652,7 @@ pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
             )
         }
         Task::Stance => {
-            let scorer =
-                StanceScorer::load(&model, device.to_tch(), settings).map_err(|e| RunError::Score(e.into()))?;
+            let scorer = StanceScorer::load(&model, device, settings).map_err(|e| RunError::Score(e.into()))?;
             let items: Vec<StanceItem> = rows
                 .iter()
                 .map(|(id, text, target)| {

@@ -143,9 +143,9 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
         });
     }
     let started = Instant::now();
-    let device = crate::models::resolve_device(job.device).map_err(ConfigError::from)?;
+    let device = crate::models::resolve_device(job.device, true).map_err(ConfigError::from)?;
     if let Some(threads) = job.threads {
-        crate::models::set_threads(threads);
+        crate::models::set_threads(threads).map_err(ConfigError::from)?;
     }
     let settings = job.models.settings()?;
     let task = job.task.model_task();
@@ -169,7 +169,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
     let mut stats;
     match job.task {
         EvalTask::Tone => {
-            let scorer = ToneScorer::load(&model, device.to_tch(), settings).map_err(ScoreError::from)?;
+            let scorer = ToneScorer::load(&model, device, settings).map_err(ScoreError::from)?;
             stats = scorer.stats();
             for (n, chunk) in set.items.chunks(CHUNK).enumerate() {
                 let items: Vec<TextItem> = chunk
@@ -195,7 +195,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
             }
         }
         EvalTask::Stance => {
-            let scorer = StanceScorer::load(&model, device.to_tch(), settings).map_err(ScoreError::from)?;
+            let scorer = StanceScorer::load(&model, device, settings).map_err(ScoreError::from)?;
             stats = scorer.stats();
             for (n, chunk) in set.items.chunks(CHUNK).enumerate() {
                 let items: Vec<StanceItem> = chunk
@@ -222,8 +222,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
             }
         }
         EvalTask::Nli => {
-            let classifier =
-                crate::score::load_classifier(&model, device.to_tch(), settings).map_err(ScoreError::from)?;
+            let classifier = crate::score::load_classifier(&model, device, settings).map_err(ScoreError::from)?;
             let labels = NliLabels::from_labels(&model.spec.name, classifier.labels()).map_err(ScoreError::from)?;
             stats = ScoreStats {
                 task: "nli".into(),

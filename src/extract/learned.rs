@@ -19,7 +19,7 @@ pub struct LearnedExtractor {
 impl LearnedExtractor {
     pub fn load(
         model: &ResolvedModel,
-        device: tch::Device,
+        device: crate::models::ResolvedDevice,
         windowing: Windowing,
         settings: DecoderSettings,
     ) -> Result<Self, ModelError> {

@@ -107,7 +107,7 @@ impl TaggerConfig {
         }
     }
 
-    fn load(&self, device: tch::Device) -> Result<LearnedExtractor, ModelError> {
+    fn load(&self, device: crate::models::ResolvedDevice) -> Result<LearnedExtractor, ModelError> {
         let windowing = Windowing {
             window: self.window,
             overlap: self.overlap,
@@ -150,7 +150,7 @@ pub enum ExtractorConfig {
 }
 
 impl ExtractorConfig {
-    pub fn build(&self, device: tch::Device) -> Result<Box<dyn Extractor>, ModelError> {
+    pub fn build(&self, device: crate::models::ResolvedDevice) -> Result<Box<dyn Extractor>, ModelError> {
         Ok(match self {
             ExtractorConfig::Rules => Box::new(RuleExtractor::default()),
             ExtractorConfig::Learned { tagger } => Box::new(tagger.load(device)?),

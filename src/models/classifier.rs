@@ -1,25 +1,21 @@
-//! Sequence classifiers on rust-bert's model classes (DeBERTa-v2 on our own), fed
-//! by the model's tokenizer, batched by length with attention masks.
+//! Sequence classifiers: a model's tokenizer feeds its network in the engine
+//! ([`super::engine`]), batched by length with attention masks.
 //!
 //! Outputs are the softmax over the model's logits, in the order of `config.json`'s
 //! `id2label`; what each index means is for [`super::labels`] to say.
 
 use std::path::{Path, PathBuf};
 
-use rust_bert::bert::{BertConfig, BertForSequenceClassification};
-use rust_bert::distilbert::{DistilBertConfig, DistilBertModelClassifier};
-use rust_bert::roberta::RobertaForSequenceClassification;
 use serde::{Deserialize, Serialize};
-use tch::{nn, Device, Kind, Tensor};
 
-use super::deberta_v2::{DebertaV2Classifier, DebertaV2Config};
+use super::engine::{Batch, EngineFailure, Head, Network, NetworkSpec};
 use super::labels::Labels;
 use super::text_tokenizer::{Encoded, TextTokenizer};
-use super::ModelError;
+use super::{ModelError, ResolvedDevice};
 
 /// Model families stancemap runs, named as in `config.json`'s `model_type`.
 ///
-/// DeBERTa-v2/v3 runs on [`super::deberta_v2`], not on rust-bert's implementation
+/// DeBERTa-v2/v3 runs on the engine's own implementation (`engine/src/deberta_v2.rs`), not on rust-bert's
 /// (see there why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Architecture {
@@ -54,13 +50,6 @@ impl Architecture {
     }
 }
 
-enum Network {
-    Bert(BertForSequenceClassification),
-    DistilBert(DistilBertModelClassifier),
-    Roberta(RobertaForSequenceClassification),
-    DebertaV2(DebertaV2Classifier),
-}
-
 /// One input: a text, or a (premise, hypothesis) pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Input<'a> {
@@ -82,12 +71,9 @@ pub struct SequenceClassifier {
     name: String,
     architecture: Architecture,
     network: Network,
-    // Owns the weights the network's tensors point into.
-    _weights: nn::VarStore,
     tokenizer: TextTokenizer,
     labels: Labels,
     pad_id: i64,
-    device: Device,
     max_tokens: usize,
     weights_file: PathBuf,
 }
@@ -100,60 +86,24 @@ impl SequenceClassifier {
         name: &str,
         dir: &Path,
         architecture: Architecture,
-        device: Device,
+        device: ResolvedDevice,
         max_tokens: usize,
     ) -> Result<Self, ModelError> {
         let config = read_config(name, dir, architecture)?;
-        let config_path = dir.join("config.json");
-        let file_error = |file: &Path, detail: String| ModelError::File {
-            model: name.into(),
-            path: file.to_path_buf(),
-            detail,
-        };
-        let model_type = architecture.model_type();
         let labels = Labels::from_config(name, &config)?;
-        let typed = |e: serde_json::Error| file_error(&config_path, format!("not a {model_type} configuration: {e}"));
         let weights_file = weights_file(name, dir)?;
-
-        let mut weights = nn::VarStore::new(device);
-        let root = weights.root();
-        let rust_bert_error = |e: rust_bert::RustBertError| file_error(&config_path, e.to_string());
-        let network = match architecture {
-            Architecture::Bert => {
-                let c: BertConfig = serde_json::from_value(config.clone()).map_err(typed)?;
-                Network::Bert(BertForSequenceClassification::new(&root, &c).map_err(rust_bert_error)?)
-            }
-            Architecture::DistilBert => {
-                // Recent transformers leave out fields rust-bert requires; their
-                // values there are transformers' own defaults.
-                let mut filled = config.clone();
-                if let Some(map) = filled.as_object_mut() {
-                    for (key, value) in [
-                        ("tie_weights_", serde_json::json!(true)),
-                        ("qa_dropout", serde_json::json!(0.1)),
-                        ("seq_classif_dropout", serde_json::json!(0.2)),
-                        ("sinusoidal_pos_embds", serde_json::json!(false)),
-                    ] {
-                        map.entry(key).or_insert(value);
-                    }
-                }
-                let c: DistilBertConfig = serde_json::from_value(filled).map_err(typed)?;
-                Network::DistilBert(DistilBertModelClassifier::new(&root, &c).map_err(rust_bert_error)?)
-            }
-            Architecture::Roberta | Architecture::XlmRoberta => {
-                let c: BertConfig = serde_json::from_value(config.clone()).map_err(typed)?;
-                Network::Roberta(RobertaForSequenceClassification::new(&root, &c).map_err(rust_bert_error)?)
-            }
-            Architecture::DebertaV2 => {
-                let c: DebertaV2Config = serde_json::from_value(config.clone()).map_err(typed)?;
-                let classes = labels.names.len() as i64;
-                Network::DebertaV2(
-                    DebertaV2Classifier::new(&root, &c, classes)
-                        .map_err(|e| file_error(&config_path, format!("unsupported DeBERTa-v2 configuration: {e}")))?,
-                )
-            }
-        };
-        load_weights(name, &mut weights, &weights_file)?;
+        let network = load_network(
+            name,
+            NetworkSpec {
+                head: Head::Sequence,
+                architecture,
+                config: config.clone(),
+                config_path: dir.join("config.json"),
+                weights: weights_file.clone(),
+                labels: labels.names.len(),
+                device,
+            },
+        )?;
         let position_limit = position_limit(&config);
         // RoBERTa-style positions start after the padding index.
         let position_limit = match architecture {
@@ -171,11 +121,9 @@ impl SequenceClassifier {
             name: name.into(),
             architecture,
             network,
-            _weights: weights,
             tokenizer,
             labels,
             pad_id,
-            device,
             max_tokens,
             weights_file,
         })
@@ -243,35 +191,41 @@ impl SequenceClassifier {
             mask.extend(std::iter::repeat_n(1i64, e.ids.len()).chain(std::iter::repeat_n(0, pad)));
             types.extend(e.type_ids.iter().copied().chain(std::iter::repeat_n(0, pad)));
         }
-        let shape = [batch.len() as i64, width as i64];
-        let to_tensor = |v: &[i64]| Tensor::from_slice(v).view(shape).to_device(self.device);
-        let (ids, mask, types) = (to_tensor(&ids), to_tensor(&mask), to_tensor(&types));
-        let types = self.architecture.uses_token_types().then_some(&types);
-        let logits = tch::no_grad(|| -> Result<Tensor, ModelError> {
-            Ok(match &self.network {
-                Network::Bert(m) => m.forward_t(Some(&ids), Some(&mask), types, None, None, false).logits,
-                Network::DistilBert(m) => {
-                    m.forward_t(Some(&ids), Some(&mask), None, false)
-                        .map_err(|e| ModelError::Forward {
-                            model: self.name.clone(),
-                            detail: e.to_string(),
-                        })?
-                        .logits
-                }
-                Network::Roberta(m) => m.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits,
-                Network::DebertaV2(m) => m.forward(&ids, &mask, types),
-            })
-        })?;
-        let probabilities = logits
-            .to_kind(Kind::Float)
-            .softmax(-1, Kind::Float)
-            .to_device(Device::Cpu);
-        let rows: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(&probabilities).map_err(|e| ModelError::Forward {
-            model: self.name.clone(),
-            detail: e.to_string(),
-        })?;
-        Ok(rows)
+        let types = self.architecture.uses_token_types().then_some(types.as_slice());
+        let padded = Batch {
+            ids: &ids,
+            mask: &mask,
+            types,
+            rows: batch.len(),
+            width,
+        };
+        let probabilities =
+            self.network
+                .probabilities(&padded, Head::Sequence)
+                .map_err(|failure| ModelError::Forward {
+                    model: self.name.clone(),
+                    detail: failure.detail,
+                })?;
+        Ok(probabilities
+            .chunks(self.labels.names.len().max(1))
+            .map(<[f32]>::to_vec)
+            .collect())
     }
+}
+
+/// Loads a network in the engine; a failure names the file it concerns.
+pub(super) fn load_network(name: &str, spec: NetworkSpec) -> Result<Network, ModelError> {
+    Network::load(&spec).map_err(|EngineFailure { path, detail }| match path {
+        Some(path) => ModelError::File {
+            model: name.into(),
+            path,
+            detail,
+        },
+        None => ModelError::Engine {
+            model: name.into(),
+            detail,
+        },
+    })
 }
 
 /// Reads `config.json` and checks that its `model_type` is the declared architecture.
@@ -293,21 +247,6 @@ pub(super) fn read_config(name: &str, dir: &Path, architecture: Architecture) ->
         });
     }
     Ok(config)
-}
-
-/// Loads the weights into the networks' variables, in float32 whatever the file's dtype.
-pub(super) fn load_weights(name: &str, weights: &mut nn::VarStore, file: &Path) -> Result<(), ModelError> {
-    weights.load(file).map_err(|e| ModelError::File {
-        model: name.into(),
-        path: file.to_path_buf(),
-        detail: e.to_string(),
-    })?;
-    // Loading takes the file's dtype: fp16 weights (as the defaults ship) would
-    // run in half precision, slowly on CPUs and unlike transformers, which
-    // computes in float32 unless told otherwise.
-    weights.float();
-    weights.freeze();
-    Ok(())
 }
 
 /// The model folder's weights: `model.safetensors`, else `rust_model.ot`.

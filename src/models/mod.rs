@@ -1,11 +1,12 @@
 //! Models: where transformer models come from and how they run (libtorch through
-//! tch and rust-bert, tokenizers through the `tokenizers` crate).
+//! tch and rust-bert in the [`engine`], loaded only when a model runs; tokenizers
+//! through the `tokenizers` crate).
 //!
 //! This module knows nothing of statements or tables: it turns texts and text pairs
 //! into class probabilities with named labels, and documents into tagged tokens.
 
 pub mod classifier;
-pub mod deberta_v2;
+pub mod engine;
 mod hub;
 pub mod labels;
 pub mod registry;
@@ -52,13 +53,6 @@ pub enum ResolvedDevice {
 }
 
 impl ResolvedDevice {
-    pub fn to_tch(self) -> tch::Device {
-        match self {
-            ResolvedDevice::Cpu => tch::Device::Cpu,
-            ResolvedDevice::Cuda { index } => tch::Device::Cuda(index),
-        }
-    }
-
     pub fn describe(&self) -> String {
         match self {
             ResolvedDevice::Cpu => "cpu".into(),
@@ -97,6 +91,8 @@ pub enum ModelError {
     Labels { model: String, problem: String },
     #[error("model {model}: cannot tokenize: {detail}")]
     Tokenize { model: String, detail: String },
+    #[error("model {model}: {detail}")]
+    Engine { model: String, detail: String },
     #[error("model {model}: forward pass failed: {detail}")]
     Forward { model: String, detail: String },
     #[error("Hugging Face model {repo}@{revision}: {detail}")]
@@ -107,23 +103,35 @@ pub enum ModelError {
     },
 }
 
-/// Number of CUDA devices libtorch can use.
-pub fn cuda_devices() -> i64 {
-    tch::Cuda::device_count()
+/// Number of CUDA devices libtorch can use (loads the engine, so libtorch).
+pub fn cuda_devices() -> Result<i64, ModelError> {
+    engine::cuda_devices().map_err(|failure| ModelError::Engine {
+        model: "(any)".into(),
+        detail: failure.detail,
+    })
 }
 
-pub fn resolve_device(choice: DeviceChoice) -> Result<ResolvedDevice, ModelError> {
-    let available = tch::Cuda::is_available();
-    match (choice, available) {
-        (DeviceChoice::Cpu, _) | (DeviceChoice::Auto, false) => Ok(ResolvedDevice::Cpu),
-        (DeviceChoice::Cuda | DeviceChoice::Auto, true) => Ok(ResolvedDevice::Cuda { index: 0 }),
-        (DeviceChoice::Cuda, false) => Err(ModelError::NoCuda),
+/// The device models will run on. Only `auto` asks libtorch what is there, and only
+/// when `models_run` (a run without models never loads libtorch; it records `cpu`).
+pub fn resolve_device(choice: DeviceChoice, models_run: bool) -> Result<ResolvedDevice, ModelError> {
+    match choice {
+        DeviceChoice::Cpu => Ok(ResolvedDevice::Cpu),
+        DeviceChoice::Auto if !models_run => Ok(ResolvedDevice::Cpu),
+        DeviceChoice::Auto | DeviceChoice::Cuda => match (choice, cuda_devices()? > 0) {
+            (_, true) => Ok(ResolvedDevice::Cuda { index: 0 }),
+            (DeviceChoice::Cuda, false) => Err(ModelError::NoCuda),
+            _ => Ok(ResolvedDevice::Cpu),
+        },
     }
 }
 
-/// Sets libtorch's intra-op thread count (what model inference will use).
-pub fn set_threads(threads: usize) {
-    tch::set_num_threads(threads as i32);
+/// Sets libtorch's intra-op thread count (what model inference will use; loads the
+/// engine).
+pub fn set_threads(threads: usize) -> Result<(), ModelError> {
+    engine::set_threads(threads).map_err(|failure| ModelError::Engine {
+        model: "(any)".into(),
+        detail: failure.detail,
+    })
 }
 
 #[cfg(test)]
@@ -132,12 +140,12 @@ mod tests {
 
     #[test]
     fn cpu_always_resolves_and_auto_matches_libtorch() {
-        assert_eq!(resolve_device(DeviceChoice::Cpu).unwrap(), ResolvedDevice::Cpu);
-        let auto = resolve_device(DeviceChoice::Auto).unwrap();
-        assert_eq!(auto == ResolvedDevice::Cpu, !tch::Cuda::is_available());
-        // libtorch really runs: a tensor computed on the resolved device.
-        let t = tch::Tensor::from_slice(&[1.0f32, 2.0, 3.0]).to_device(auto.to_tch());
-        assert_eq!(t.sum(tch::Kind::Float).double_value(&[]), 6.0);
+        assert_eq!(resolve_device(DeviceChoice::Cpu, true).unwrap(), ResolvedDevice::Cpu);
+        assert_eq!(resolve_device(DeviceChoice::Auto, false).unwrap(), ResolvedDevice::Cpu);
+        let auto = resolve_device(DeviceChoice::Auto, true).unwrap();
+        let devices = cuda_devices().unwrap();
+        assert_eq!(auto == ResolvedDevice::Cpu, devices == 0);
+        assert_eq!(resolve_device(DeviceChoice::Cuda, true).is_ok(), devices > 0);
     }
 
     #[test]

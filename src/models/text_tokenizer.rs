@@ -1,12 +1,16 @@
 //! Tokenizers for classifier inputs: `tokenizer.json` through the `tokenizers` crate
-//! where a model ships one, else the vocabulary files rust-bert's own tokenizers
-//! read (`vocab.txt`; `vocab.json` + `merges.txt`; `sentencepiece.bpe.model`;
+//! where a model ships one, else the vocabulary files rust-bert's tokenizers
+//! (`rust_tokenizers`) read (`vocab.txt`; `vocab.json` + `merges.txt`; `sentencepiece.bpe.model`;
 //! `spm.model`), as many older Hub models ship only those.
 
 use std::path::{Path, PathBuf};
 
-use rust_bert::pipelines::common::{ModelType, TokenizerOption};
-use rust_tokenizers::tokenizer::TruncationStrategy as VocabTruncation;
+use rust_tokenizers::tokenizer::{
+    BertTokenizer, DeBERTaV2Tokenizer, RobertaTokenizer, Tokenizer as _, TruncationStrategy as VocabTruncation,
+    XLMRobertaTokenizer,
+};
+use rust_tokenizers::vocab::Vocab as _;
+use rust_tokenizers::TokenizedInput;
 use tokenizers::{EncodeInput, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::classifier::{Architecture, Input};
@@ -26,11 +30,49 @@ pub struct Encoded {
 pub enum TextTokenizer {
     /// `tokenizer.json`, truncation set on the tokenizer.
     Fast(Box<Tokenizer>),
-    /// Vocabulary files through rust-bert (rust_tokenizers).
+    /// Vocabulary files through rust_tokenizers (what rust-bert uses).
     Vocab {
-        tokenizer: Box<TokenizerOption>,
+        tokenizer: Box<VocabTokenizer>,
         max_tokens: usize,
     },
+}
+
+/// The slow tokenizers of the architectures stancemap runs.
+pub enum VocabTokenizer {
+    Bert(BertTokenizer),
+    Roberta(RobertaTokenizer),
+    XlmRoberta(XLMRobertaTokenizer),
+    DebertaV2(DeBERTaV2Tokenizer),
+}
+
+/// Calls the same `rust_tokenizers::tokenizer::Tokenizer` method on whichever
+/// tokenizer it is.
+macro_rules! each_vocab_tokenizer {
+    ($tokenizer:expr, $t:ident => $call:expr) => {
+        match $tokenizer {
+            VocabTokenizer::Bert($t) => $call,
+            VocabTokenizer::Roberta($t) => $call,
+            VocabTokenizer::XlmRoberta($t) => $call,
+            VocabTokenizer::DebertaV2($t) => $call,
+        }
+    };
+}
+
+impl VocabTokenizer {
+    fn pad_id(&self) -> i64 {
+        each_vocab_tokenizer!(self, t => t.vocab().token_to_id(t.vocab().get_pad_value()))
+    }
+
+    fn encode(&self, input: Input, max_tokens: usize) -> Option<TokenizedInput> {
+        let strategy = VocabTruncation::OnlyFirst;
+        let mut encoded = match input {
+            Input::Single(text) => each_vocab_tokenizer!(self, t => t.encode_list(&[text], max_tokens, &strategy, 0)),
+            Input::Pair(first, second) => {
+                each_vocab_tokenizer!(self, t => t.encode_pair_list(&[(first, second)], max_tokens, &strategy, 0))
+            }
+        };
+        encoded.pop()
+    }
 }
 
 /// The vocabulary files each architecture's slow tokenizer reads, in the order
@@ -84,42 +126,29 @@ impl TextTokenizer {
         let as_str = |p: &Path| p.to_string_lossy().into_owned();
         let vocab = as_str(&files[0]);
         let merges = files.get(1).map(|p| as_str(p));
+        // Defaults as rust-bert's TokenizerOption::from_file gives them.
         let built = match architecture {
             Architecture::Bert | Architecture::DistilBert => {
                 let lower = settings.lower_case.unwrap_or(true);
-                TokenizerOption::from_file(
-                    ModelType::Bert,
-                    &vocab,
-                    None,
-                    lower,
-                    settings.strip_accents.unwrap_or(lower),
-                    None,
-                )
+                BertTokenizer::from_file(&vocab, lower, settings.strip_accents.unwrap_or(lower))
+                    .map(VocabTokenizer::Bert)
             }
-            Architecture::Roberta => TokenizerOption::from_file(
-                ModelType::Roberta,
+            Architecture::Roberta => RobertaTokenizer::from_file(
                 &vocab,
-                merges.as_deref(),
+                merges.as_deref().unwrap_or_default(),
                 settings.lower_case.unwrap_or(false),
-                None,
                 settings.add_prefix_space.unwrap_or(false),
-            ),
-            Architecture::XlmRoberta => TokenizerOption::from_file(
-                ModelType::XLMRoberta,
+            )
+            .map(VocabTokenizer::Roberta),
+            Architecture::XlmRoberta => XLMRobertaTokenizer::from_file(&vocab, settings.lower_case.unwrap_or(false))
+                .map(VocabTokenizer::XlmRoberta),
+            Architecture::DebertaV2 => DeBERTaV2Tokenizer::from_file(
                 &vocab,
-                None,
-                settings.lower_case.unwrap_or(false),
-                None,
-                None,
-            ),
-            Architecture::DebertaV2 => TokenizerOption::from_file(
-                ModelType::DebertaV2,
-                &vocab,
-                None,
                 settings.lower_case.unwrap_or(false),
                 settings.strip_accents.unwrap_or(false),
                 settings.add_prefix_space.unwrap_or(false),
-            ),
+            )
+            .map(VocabTokenizer::DebertaV2),
         };
         let tokenizer = built.map_err(|e| file_error(&files[0], e.to_string()))?;
         Ok(TextTokenizer::Vocab {
@@ -132,7 +161,7 @@ impl TextTokenizer {
     pub fn pad_id(&self) -> Option<i64> {
         match self {
             TextTokenizer::Fast(t) => t.get_padding().map(|p| p.pad_id as i64),
-            TextTokenizer::Vocab { tokenizer, .. } => tokenizer.get_pad_id(),
+            TextTokenizer::Vocab { tokenizer, .. } => Some(tokenizer.pad_id()),
         }
     }
 
@@ -152,15 +181,8 @@ impl TextTokenizer {
                 })
             }
             TextTokenizer::Vocab { tokenizer, max_tokens } => {
-                let strategy = VocabTruncation::OnlyFirst;
-                let mut encoded = match input {
-                    Input::Single(text) => tokenizer.encode_list(&[text], *max_tokens, &strategy, 0),
-                    Input::Pair(first, second) => {
-                        tokenizer.encode_pair_list(&[(first, second)], *max_tokens, &strategy, 0)
-                    }
-                };
-                let one = encoded
-                    .pop()
+                let one = tokenizer
+                    .encode(input, *max_tokens)
                     .ok_or_else(|| "the tokenizer returned nothing".to_string())?;
                 Ok(Encoded {
                     type_ids: one.segment_ids.iter().map(|&s| s as i64).collect(),

@@ -6,14 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_bert::bert::{BertConfig, BertForTokenClassification};
-use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
-use super::classifier::{load_weights, position_limit, read_config, weights_file, Architecture};
+use super::classifier::{load_network, position_limit, read_config, weights_file, Architecture};
+use super::engine::{Batch, Head, Network, NetworkSpec};
 use super::labels::Labels;
 use super::text_tokenizer::{load_fast, FAST_TOKENIZER_FILE};
-use super::ModelError;
+use super::{ModelError, ResolvedDevice};
 
 /// How documents are cut for the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +45,12 @@ pub struct TaggedToken {
 
 pub struct TokenTagger {
     name: String,
-    network: BertForTokenClassification,
-    // Owns the weights the network's tensors point into.
-    _weights: nn::VarStore,
+    network: Network,
     tokenizer: Tokenizer,
     labels: Labels,
     pad_id: i64,
     cls_id: i64,
     sep_id: i64,
-    device: Device,
     windowing: Windowing,
     weights_file: PathBuf,
 }
@@ -66,7 +62,7 @@ impl TokenTagger {
         name: &str,
         dir: &Path,
         architecture: Architecture,
-        device: Device,
+        device: ResolvedDevice,
         windowing: Windowing,
     ) -> Result<Self, ModelError> {
         if architecture != Architecture::Bert {
@@ -86,13 +82,19 @@ impl TokenTagger {
             path: path.to_path_buf(),
             detail,
         };
-        let bert_config: BertConfig = serde_json::from_value(config.clone())
-            .map_err(|e| file_error(&config_path, format!("not a bert configuration: {e}")))?;
         let weights_file = weights_file(name, dir)?;
-        let mut weights = nn::VarStore::new(device);
-        let network = BertForTokenClassification::new(weights.root(), &bert_config)
-            .map_err(|e| file_error(&config_path, e.to_string()))?;
-        load_weights(name, &mut weights, &weights_file)?;
+        let network = load_network(
+            name,
+            NetworkSpec {
+                head: Head::Token,
+                architecture,
+                config: config.clone(),
+                config_path,
+                weights: weights_file.clone(),
+                labels: labels.names.len(),
+                device,
+            },
+        )?;
 
         let mut tokenizer = load_fast(name, dir)?;
         let tokenizer_path = dir.join(FAST_TOKENIZER_FILE);
@@ -126,13 +128,11 @@ impl TokenTagger {
         Ok(TokenTagger {
             name: name.into(),
             network,
-            _weights: weights,
             tokenizer,
             labels,
             pad_id,
             cls_id,
             sep_id,
-            device,
             windowing,
             weights_file,
         })
@@ -197,23 +197,26 @@ impl TokenTagger {
             input.extend(std::iter::repeat_n(self.pad_id, pad));
             mask.extend(std::iter::repeat_n(1i64, e - b + 2).chain(std::iter::repeat_n(0, pad)));
         }
-        let shape = [spans.len() as i64, width as i64];
-        let input = Tensor::from_slice(&input).view(shape).to_device(self.device);
-        let mask = Tensor::from_slice(&mask).view(shape).to_device(self.device);
-        let types = input.zeros_like();
-        let logits = tch::no_grad(|| {
+        let types = vec![0i64; input.len()];
+        let padded = Batch {
+            ids: &input,
+            mask: &mask,
+            types: Some(&types),
+            rows: spans.len(),
+            width,
+        };
+        let probabilities =
             self.network
-                .forward_t(Some(&input), Some(&mask), Some(&types), None, None, false)
-                .logits
-        });
-        let probabilities = logits
-            .to_kind(Kind::Float)
-            .softmax(-1, Kind::Float)
-            .to_device(Device::Cpu);
-        Vec::<Vec<Vec<f32>>>::try_from(&probabilities).map_err(|e| ModelError::Forward {
-            model: self.name.clone(),
-            detail: e.to_string(),
-        })
+                .probabilities(&padded, Head::Token)
+                .map_err(|failure| ModelError::Forward {
+                    model: self.name.clone(),
+                    detail: failure.detail,
+                })?;
+        let labels = self.labels.names.len().max(1);
+        Ok(probabilities
+            .chunks(width * labels)
+            .map(|window| window.chunks(labels).map(<[f32]>::to_vec).collect())
+            .collect())
     }
 }
 

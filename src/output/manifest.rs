@@ -84,6 +84,7 @@ pub struct Timings {
 pub struct Runtime {
     pub threads: usize,
     pub device: String,
-    pub cuda_devices: i64,
+    /// CUDA devices libtorch saw; null where no model ran (libtorch was not loaded).
+    pub cuda_devices: Option<i64>,
     pub extractor: String,
 }

@@ -38,12 +38,11 @@ pub enum OutputError {
 }
 
 /// A temporary file beside `target` that becomes `target` on [`AtomicFile::commit`]
-/// and is removed if dropped uncommitted.
+/// and is removed if dropped uncommitted. Its name is unique (`.NAME.XXXXXX.tmp`), so
+/// two writers never share one.
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
-    file: File,
-    committed: bool,
+    temp: tempfile::NamedTempFile,
 }
 
 impl AtomicFile {
@@ -52,40 +51,39 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let file = File::create(&temp).map_err(|source| OutputError::Io {
-            path: temp.clone(),
-            source,
-        })?;
+        let dir = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|source| OutputError::Io {
+                path: dir.join(format!(".{name}.XXXXXX.tmp")),
+                source,
+            })?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp,
-            file,
-            committed: false,
         })
     }
 
     pub fn file(&mut self) -> &mut File {
-        &mut self.file
+        self.temp.as_file_mut()
     }
 
-    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        let io = |source, path: &Path| OutputError::Io {
-            path: path.to_path_buf(),
+    pub fn commit(self) -> Result<PathBuf, OutputError> {
+        let temp_path = self.temp.path().to_path_buf();
+        self.temp.as_file().sync_all().map_err(|source| OutputError::Io {
+            path: temp_path,
             source,
-        };
-        self.file.sync_all().map_err(|e| io(e, &self.temp))?;
-        std::fs::rename(&self.temp, &self.target).map_err(|e| io(e, &self.target))?;
-        self.committed = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.temp);
-        }
+        })?;
+        self.temp.persist(&self.target).map_err(|e| OutputError::Io {
+            path: self.target.clone(),
+            source: e.error,
+        })?;
+        Ok(self.target)
     }
 }
 

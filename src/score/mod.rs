@@ -85,7 +85,7 @@ pub trait Scorer {
 /// Loads a resolved model's classifier on `device`.
 pub(crate) fn load_classifier(
     model: &ResolvedModel,
-    device: tch::Device,
+    device: crate::models::ResolvedDevice,
     settings: ScoreSettings,
 ) -> Result<SequenceClassifier, ModelError> {
     let max_tokens = model

@@ -137,7 +137,11 @@ pub struct StanceScorer {
 }
 
 impl StanceScorer {
-    pub fn load(model: &ResolvedModel, device: tch::Device, settings: ScoreSettings) -> Result<Self, ModelError> {
+    pub fn load(
+        model: &ResolvedModel,
+        device: crate::models::ResolvedDevice,
+        settings: ScoreSettings,
+    ) -> Result<Self, ModelError> {
         let classifier = load_classifier(model, device, settings)?;
         let labels = NliLabels::from_labels(&model.spec.name, classifier.labels())?;
         Ok(StanceScorer {

@@ -24,7 +24,11 @@ pub struct ToneScorer {
 }
 
 impl ToneScorer {
-    pub fn load(model: &ResolvedModel, device: tch::Device, settings: ScoreSettings) -> Result<Self, ModelError> {
+    pub fn load(
+        model: &ResolvedModel,
+        device: crate::models::ResolvedDevice,
+        settings: ScoreSettings,
+    ) -> Result<Self, ModelError> {
         let classifier = load_classifier(model, device, settings)?;
         let labels = ToneLabels::from_labels(&model.spec.name, classifier.labels())?;
         Ok(ToneScorer {

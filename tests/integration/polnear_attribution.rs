@@ -2,12 +2,10 @@
 //! Floors: issue #2's bar for the rule-based extractor, and issue #6's bar for the
 //! default (hybrid) extractor: content F1 at IoU 0.5, direct recall, speaker accuracy.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn python() -> String {
     match std::env::var("VIRTUAL_ENV") {

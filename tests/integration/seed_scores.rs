@@ -1,11 +1,9 @@
 //! The seed article scored with the shipped default models (models/models.toml):
 //! the tone and stance the brief expects of its key statements.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn seed_statements_get_the_expected_tone_and_stance() {

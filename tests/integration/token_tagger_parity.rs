@@ -28,7 +28,7 @@ fn windowed_token_probabilities_match_transformers() {
         "bert-tagger",
         &fixtures().join("tiny_models/bert-tagger"),
         Architecture::Bert,
-        tch::Device::Cpu,
+        stancemap::models::ResolvedDevice::Cpu,
         windowing,
     )
     .unwrap();
@@ -61,7 +61,7 @@ fn windowed_token_probabilities_match_transformers() {
         "bert-tagger",
         &fixtures().join("tiny_models/bert-tagger"),
         Architecture::Bert,
-        tch::Device::Cpu,
+        stancemap::models::ResolvedDevice::Cpu,
         Windowing {
             batch_size: 1,
             ..windowing
@@ -84,7 +84,7 @@ fn a_tagger_must_be_a_bert_token_classifier_with_attribution_labels() {
         "roberta",
         &fixtures().join("tiny_models/roberta-nli-ent2"),
         Architecture::Roberta,
-        tch::Device::Cpu,
+        stancemap::models::ResolvedDevice::Cpu,
         Windowing::default(),
     )
     .err()

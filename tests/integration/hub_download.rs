@@ -4,15 +4,13 @@
 //! GETs with etag, x-repo-commit and content-range headers); no test needs the
 //! internet.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 
 const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
 

@@ -1,9 +1,7 @@
 //! `stancemap run` and `stancemap score` with real (tiny) models from the fixture
 //! registry.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("news.jsonl");

@@ -1,9 +1,7 @@
 //! `stancemap compare` on a small run written here as Parquet, checked against
 //! means, counts and Wilson intervals computed by hand.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 
 fn write(dir: &std::path::Path, name: &str, mut frame: DataFrame) {

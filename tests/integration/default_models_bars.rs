@@ -3,9 +3,7 @@
 //! The NLI held-out bar needs the recipe's seeded split and is measured by
 //! `make eval-defaults` instead.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// `stancemap eval --json` with the default model of the task; None without ../shared.
 fn eval_default(task: &str, format: &str, data: &str, extra: &[&str]) -> Option<serde_json::Value> {

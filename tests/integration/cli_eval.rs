@@ -1,9 +1,7 @@
 //! `stancemap eval` with real (tiny) models: its figures must agree with what
 //! `stancemap score` writes for the same texts, counted here independently.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 
 fn eval_json(args: &[&str]) -> serde_json::Value {

@@ -1,8 +1,6 @@
 //! The seed article's statements (DEVELOPERS.md) are found with the right actors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn seed_statements_are_found_with_their_actors() {

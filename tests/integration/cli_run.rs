@@ -1,10 +1,8 @@
 //! `stancemap run` end to end on small corpora with bad records mixed in.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn write_corpus(dir: &Path) {
     let mut jsonl = Vec::new();

@@ -2,9 +2,7 @@
 //! tagger from the fixture registry: the choice is saved, the tagger pinned in the
 //! manifest, and impossible choices fail with a message saying what to do.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("news.jsonl");

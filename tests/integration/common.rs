@@ -1,5 +1,4 @@
 //! Helpers for the integration tests: run the real binary, read its tables back.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,15 +1,15 @@
 //! The HTML report in a real browser: headless Chromium renders it (screenshot),
 //! and its search box filters the statements table.
 //!
-//! Needs Debian's `chromium` (`make setup` installs it). Without it the test is
-//! skipped with a message, unless STANCEMAP_REQUIRE_BROWSER=1 (as `make test` sets).
-
-mod common;
+//! Needs Chromium (`make test` installs Debian's `chromium` where it runs as root
+//! with apt; `STANCEMAP_CHROMIUM` names another binary). Without it the test is
+//! skipped with a message, unless STANCEMAP_REQUIRE_BROWSER=1 (as CI and `make test`
+//! with a browser set).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("STANCEMAP_CHROMIUM") {
@@ -62,10 +62,11 @@ fn rows(dom: &str) -> (usize, Vec<String>) {
 fn report_renders_and_its_search_filters_rows() {
     let Some(chromium) = chromium() else {
         assert!(
-            std::env::var("STANCEMAP_REQUIRE_BROWSER").is_err(),
-            "chromium is missing: run `make setup` (it installs Debian's chromium)"
+            std::env::var("STANCEMAP_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "chromium is missing: install Debian's chromium (`make browser` as root) \
+             or name a binary with STANCEMAP_CHROMIUM"
         );
-        eprintln!("skipped: no chromium (make setup installs it)");
+        eprintln!("skipped: no chromium (install Debian's chromium, or set STANCEMAP_CHROMIUM)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -28,7 +28,14 @@ fn architecture(dir: &Path) -> Architecture {
 
 fn load(name: &str, max_tokens: usize) -> SequenceClassifier {
     let dir = fixtures().join("tiny_models").join(name);
-    SequenceClassifier::load(name, &dir, architecture(&dir), tch::Device::Cpu, max_tokens).unwrap()
+    SequenceClassifier::load(
+        name,
+        &dir,
+        architecture(&dir),
+        stancemap::models::ResolvedDevice::Cpu,
+        max_tokens,
+    )
+    .unwrap()
 }
 
 fn inputs(model: &serde_json::Value) -> Vec<Vec<String>> {
@@ -169,7 +176,12 @@ fn resolved(name: &str) -> ResolvedModel {
 
 #[test]
 fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
-    let scorer = ToneScorer::load(&resolved("bert-tone3"), tch::Device::Cpu, ScoreSettings::default()).unwrap();
+    let scorer = ToneScorer::load(
+        &resolved("bert-tone3"),
+        stancemap::models::ResolvedDevice::Cpu,
+        ScoreSettings::default(),
+    )
+    .unwrap();
     let items: Vec<TextItem> = ["The war must end.", "useful and constructive", "The war must end."]
         .iter()
         .enumerate()
@@ -190,7 +202,7 @@ fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
     // Two-class models have no neutral output.
     let two = ToneScorer::load(
         &resolved("distilbert-tone2"),
-        tch::Device::Cpu,
+        stancemap::models::ResolvedDevice::Cpu,
         ScoreSettings::default(),
     )
     .unwrap();
@@ -201,17 +213,25 @@ fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
 
 #[test]
 fn unmappable_labels_and_wrong_heads_fail_clearly() {
-    let err = ToneScorer::load(&resolved("bert-unmappable"), tch::Device::Cpu, ScoreSettings::default())
-        .err()
-        .unwrap();
+    let err = ToneScorer::load(
+        &resolved("bert-unmappable"),
+        stancemap::models::ResolvedDevice::Cpu,
+        ScoreSettings::default(),
+    )
+    .err()
+    .unwrap();
     assert!(
         err.to_string()
             .contains("cannot be mapped onto negative/neutral/positive"),
         "{err}"
     );
-    let err = StanceScorer::load(&resolved("bert-tone3"), tch::Device::Cpu, ScoreSettings::default())
-        .err()
-        .unwrap();
+    let err = StanceScorer::load(
+        &resolved("bert-tone3"),
+        stancemap::models::ResolvedDevice::Cpu,
+        ScoreSettings::default(),
+    )
+    .err()
+    .unwrap();
     assert!(err.to_string().contains("3-way NLI"), "{err}");
     assert!(registry().choose(Task::Stance, Some("bert-tone3")).is_err());
 }
@@ -227,7 +247,7 @@ fn stance_reads_entailment_where_the_model_puts_it() {
     ] {
         let scorer = StanceScorer::load(
             &resolved(name),
-            tch::Device::Cpu,
+            stancemap::models::ResolvedDevice::Cpu,
             ScoreSettings {
                 batch_size: 4,
                 max_tokens: 24,
