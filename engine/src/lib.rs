@@ -370,3 +370,45 @@ pub unsafe extern "C" fn stancemap_engine_free_string(text: *mut c_char) {
         drop(unsafe { CString::from_raw(text) });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(spec: &str) -> Result<*mut c_void, serde_json::Value> {
+        let spec = CString::new(spec).unwrap();
+        let mut handle = std::ptr::null_mut();
+        let mut error = std::ptr::null_mut();
+        let status = unsafe { stancemap_engine_load(spec.as_ptr(), &mut handle, &mut error) };
+        if status == 0 {
+            return Ok(handle);
+        }
+        let text = unsafe { CStr::from_ptr(error) }.to_string_lossy().into_owned();
+        unsafe { stancemap_engine_free_string(error) };
+        Err(serde_json::from_str(&text).unwrap())
+    }
+
+    #[test]
+    fn a_bad_spec_is_reported_not_a_crash() {
+        let failure = load("{not json").unwrap_err();
+        assert!(failure["detail"].as_str().unwrap().starts_with("bad network spec"), "{failure}");
+        assert!(failure["path"].is_null());
+    }
+
+    #[test]
+    fn a_tagger_head_on_roberta_is_refused_with_the_config_named() {
+        let spec = serde_json::json!({
+            "head": "token", "architecture": "roberta", "config": {}, "config_path": "/m/config.json",
+            "weights": "/m/model.safetensors", "labels": 3, "device": {"type": "cpu"}
+        });
+        let failure = load(&spec.to_string()).unwrap_err();
+        assert_eq!(failure["path"], "/m/config.json");
+        assert!(failure["detail"].as_str().unwrap().contains("bert models only"), "{failure}");
+    }
+
+    #[test]
+    fn abi_and_devices_answer() {
+        assert_eq!(stancemap_engine_abi(), ENGINE_ABI);
+        assert!(stancemap_engine_cuda_devices() >= 0);
+    }
+}
