@@ -223,24 +223,36 @@ impl Loaded {
     }
 }
 
-/// Hands a failure to the caller as a C string it frees with
-/// [`stancemap_engine_free_string`].
-fn report(failure: Failure, out: *mut *mut c_char) -> i32 {
+/// Runs an entry point's work with panics caught (tch panics on libtorch errors);
+/// a failure or panic is handed to the caller through `error` as a JSON [`Failure`]
+/// string it frees with [`stancemap_engine_free_string`], and comes back as `None`.
+fn settle<T>(work: impl FnOnce() -> Result<T, Failure>, error: *mut *mut c_char) -> Option<T> {
+    let failure = match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(Ok(value)) => return Some(value),
+        Ok(Err(failure)) => failure,
+        Err(panic) => failure(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "libtorch failed".into()),
+        ),
+    };
     let json = serde_json::to_string(&failure).unwrap_or(failure.detail);
     let text = CString::new(json.replace('\0', " ")).unwrap_or_default();
-    if !out.is_null() {
+    if !error.is_null() {
         // SAFETY: the caller passes a valid out-pointer (or null, checked above).
-        unsafe { *out = text.into_raw() };
+        unsafe { *error = text.into_raw() };
     }
-    1
+    None
 }
 
-fn panic_detail(panic: Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "libtorch failed".into())
+/// The detail of a failure that concerns no file.
+fn failure(detail: impl Into<String>) -> Failure {
+    Failure {
+        path: None,
+        detail: detail.into(),
+    }
 }
 
 #[no_mangle]
@@ -268,29 +280,19 @@ pub unsafe extern "C" fn stancemap_engine_load(
     handle: *mut *mut c_void,
     error: *mut *mut c_char,
 ) -> i32 {
-    let outcome = catch_unwind(|| -> Result<Loaded, Failure> {
+    let work = || -> Result<Loaded, Failure> {
         // SAFETY: the caller passes a NUL-terminated string.
         let text = unsafe { CStr::from_ptr(spec) }.to_string_lossy();
-        let spec: NetworkSpec = serde_json::from_str(&text).map_err(|e| Failure {
-            path: None,
-            detail: format!("bad network spec: {e}"),
-        })?;
+        let spec: NetworkSpec = serde_json::from_str(&text).map_err(|e| failure(format!("bad network spec: {e}")))?;
         build(&spec)
-    });
-    match outcome {
-        Ok(Ok(loaded)) => {
+    };
+    match settle(work, error) {
+        Some(loaded) => {
             // SAFETY: valid out-pointer; freed by stancemap_engine_free.
             unsafe { *handle = Box::into_raw(Box::new(loaded)).cast() };
             0
         }
-        Ok(Err(failure)) => report(failure, error),
-        Err(panic) => report(
-            Failure {
-                path: None,
-                detail: panic_detail(panic),
-            },
-            error,
-        ),
+        None => 1,
     }
 }
 
@@ -312,7 +314,7 @@ pub unsafe extern "C" fn stancemap_engine_probabilities(
     out_len: usize,
     error: *mut *mut c_char,
 ) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
+    let work = || -> Result<(), Failure> {
         let cells = rows * width;
         // SAFETY: the caller guarantees these lengths and a live handle.
         let (loaded, ids, mask, types, out) = unsafe {
@@ -324,26 +326,23 @@ pub unsafe extern "C" fn stancemap_engine_probabilities(
                 std::slice::from_raw_parts_mut(out, out_len),
             )
         };
-        let probabilities = loaded.probabilities(ids, mask, types, [rows as i64, width as i64])?;
+        let probabilities = loaded
+            .probabilities(ids, mask, types, [rows as i64, width as i64])
+            .map_err(failure)?;
         if probabilities.numel() != out_len {
-            return Err(format!(
+            return Err(failure(format!(
                 "the network gave {} values ({:?}), the caller expected {out_len}",
                 probabilities.numel(),
                 probabilities.size()
-            ));
+            )));
         }
-        probabilities.f_copy_data(out, out_len).map_err(|e| e.to_string())
-    }));
-    match outcome {
-        Ok(Ok(())) => 0,
-        Ok(Err(detail)) => report(Failure { path: None, detail }, error),
-        Err(panic) => report(
-            Failure {
-                path: None,
-                detail: panic_detail(panic),
-            },
-            error,
-        ),
+        probabilities
+            .f_copy_data(out, out_len)
+            .map_err(|e| failure(e.to_string()))
+    };
+    match settle(work, error) {
+        Some(()) => 0,
+        None => 1,
     }
 }
 
@@ -391,7 +390,10 @@ mod tests {
     #[test]
     fn a_bad_spec_is_reported_not_a_crash() {
         let failure = load("{not json").unwrap_err();
-        assert!(failure["detail"].as_str().unwrap().starts_with("bad network spec"), "{failure}");
+        assert!(
+            failure["detail"].as_str().unwrap().starts_with("bad network spec"),
+            "{failure}"
+        );
         assert!(failure["path"].is_null());
     }
 
@@ -403,7 +405,62 @@ mod tests {
         });
         let failure = load(&spec.to_string()).unwrap_err();
         assert_eq!(failure["path"], "/m/config.json");
-        assert!(failure["detail"].as_str().unwrap().contains("bert models only"), "{failure}");
+        assert!(
+            failure["detail"].as_str().unwrap().contains("bert models only"),
+            "{failure}"
+        );
+    }
+
+    fn tiny_bert_tone() -> *mut c_void {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/tiny_models/bert-tone3");
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+        let spec = serde_json::json!({
+            "head": "sequence", "architecture": "bert", "config": config,
+            "config_path": dir.join("config.json"), "weights": dir.join("model.safetensors"),
+            "labels": 3, "device": {"type": "cpu"}
+        });
+        load(&spec.to_string()).unwrap()
+    }
+
+    fn probabilities(handle: *mut c_void, ids: &[i64], out_len: usize) -> Result<Vec<f32>, serde_json::Value> {
+        let mask = vec![1i64; ids.len()];
+        let mut out = vec![0f32; out_len];
+        let mut error = std::ptr::null_mut();
+        let status = unsafe {
+            stancemap_engine_probabilities(
+                handle,
+                ids.as_ptr(),
+                mask.as_ptr(),
+                std::ptr::null(),
+                1,
+                ids.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut error,
+            )
+        };
+        if status == 0 {
+            return Ok(out);
+        }
+        let text = unsafe { CStr::from_ptr(error) }.to_string_lossy().into_owned();
+        unsafe { stancemap_engine_free_string(error) };
+        Err(serde_json::from_str(&text).unwrap())
+    }
+
+    #[test]
+    fn a_loaded_network_gives_distributions_and_reports_libtorch_errors() {
+        let handle = tiny_bert_tone();
+        let row = probabilities(handle, &[2, 40, 41, 3], 3).unwrap();
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{row:?}");
+        // A token id past the vocabulary makes libtorch throw (a tch panic): it comes
+        // back as a failure, and the network stays usable.
+        let failure = probabilities(handle, &[2, 70_000, 3], 3).unwrap_err();
+        assert!(!failure["detail"].as_str().unwrap().is_empty(), "{failure}");
+        let wrong_size = probabilities(handle, &[2, 40, 3], 4).unwrap_err();
+        assert!(wrong_size["detail"].as_str().unwrap().contains("expected 4"), "{wrong_size}");
+        assert_eq!(probabilities(handle, &[2, 40, 41, 3], 3).unwrap(), row);
+        unsafe { stancemap_engine_free(handle) };
     }
 
     #[test]
