@@ -79,6 +79,8 @@ pub struct Failure {
     pub detail: String,
 }
 
+// One per loaded network, behind a Box handle: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Module {
     Bert(BertForSequenceClassification),
     DistilBert(DistilBertModelClassifier),
@@ -458,7 +460,10 @@ mod tests {
         let failure = probabilities(handle, &[2, 70_000, 3], 3).unwrap_err();
         assert!(!failure["detail"].as_str().unwrap().is_empty(), "{failure}");
         let wrong_size = probabilities(handle, &[2, 40, 3], 4).unwrap_err();
-        assert!(wrong_size["detail"].as_str().unwrap().contains("expected 4"), "{wrong_size}");
+        assert!(
+            wrong_size["detail"].as_str().unwrap().contains("expected 4"),
+            "{wrong_size}"
+        );
         assert_eq!(probabilities(handle, &[2, 40, 41, 3], 3).unwrap(), row);
         unsafe { stancemap_engine_free(handle) };
     }

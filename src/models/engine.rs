@@ -24,8 +24,24 @@ use super::{Architecture, ResolvedDevice};
 /// `ENGINE_ABI` says the same); a mismatch means a stale library beside the binary.
 pub const ENGINE_ABI: u32 = 1;
 
-/// File name of the engine library (the `engine/` crate's cdylib).
-pub const ENGINE_LIBRARY: &str = "libstancemap_engine.so";
+// The platform's shared-library suffix as a literal, for concat! (which cannot take
+// std::env::consts::DLL_SUFFIX).
+#[cfg(target_os = "macos")]
+macro_rules! dylib_suffix {
+    () => {
+        ".dylib"
+    };
+}
+#[cfg(not(target_os = "macos"))]
+macro_rules! dylib_suffix {
+    () => {
+        ".so"
+    };
+}
+
+/// File name of the engine library (the `engine/` crate's cdylib):
+/// `libstancemap_engine.so` on Linux, `.dylib` on macOS.
+pub const ENGINE_LIBRARY: &str = concat!("libstancemap_engine", dylib_suffix!());
 
 /// Which head a network has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

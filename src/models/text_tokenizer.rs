@@ -38,6 +38,8 @@ pub enum TextTokenizer {
 }
 
 /// The slow tokenizers of the architectures stancemap runs.
+// One per model, already boxed in TextTokenizer: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum VocabTokenizer {
     Bert(BertTokenizer),
     Roberta(RobertaTokenizer),
