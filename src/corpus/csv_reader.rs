@@ -1,9 +1,9 @@
 //! CSV with a header row: `text` is required; `id`, `date`, `title`, `source`, `url`
 //! are used when present (Wikinews' `url,date,title,text` works as it is).
 
-use std::fs::File;
 use std::path::Path;
 
+use super::compressed::{self, RecordSizes};
 use super::{build_article, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped};
 
 pub struct CsvReader;
@@ -23,11 +23,9 @@ impl CorpusReader for CsvReader {
         path: &'a Path,
         limits: ReadLimits,
     ) -> Result<Box<dyn Iterator<Item = Record> + 'a>, CorpusError> {
-        let file = File::open(path).map_err(|source| CorpusError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let (plain, counter) = compressed::open(path)?;
+        let mut sizes = RecordSizes::new(counter);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(plain);
         let headers = reader
             .byte_headers()
             .map_err(|e| CorpusError::Malformed {
@@ -100,7 +98,7 @@ impl CorpusReader for CsvReader {
                     }
                 }
             }
-            let bytes = row.as_slice().len() as u64;
+            let bytes = sizes.next(row.as_slice().len() as u64);
             build_article(fields, path, line, bytes, limits)
         });
         Ok(Box::new(records))

@@ -1,12 +1,12 @@
 //! JSON Lines: one article object per line (`id`, `text`, optional `date`, `title`,
 //! `source`, `url`).
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use serde_json::Value;
 
+use super::compressed::{self, RecordSizes};
 use super::{
     build_article, too_large, utf8_problem, CorpusError, CorpusReader, RawFields, ReadLimits, Record, Skipped,
 };
@@ -19,12 +19,10 @@ impl CorpusReader for JsonlReader {
         path: &'a Path,
         limits: ReadLimits,
     ) -> Result<Box<dyn Iterator<Item = Record> + 'a>, CorpusError> {
-        let file = File::open(path).map_err(|source| CorpusError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let (plain, counter) = compressed::open(path)?;
         Ok(Box::new(JsonlRecords {
-            reader: BufReader::with_capacity(1 << 16, file),
+            reader: BufReader::with_capacity(1 << 16, plain),
+            sizes: RecordSizes::new(counter),
             path,
             line: 0,
             limits,
@@ -34,7 +32,8 @@ impl CorpusReader for JsonlReader {
 }
 
 struct JsonlRecords<'a> {
-    reader: BufReader<File>,
+    reader: BufReader<Box<dyn Read + Send>>,
+    sizes: RecordSizes,
     path: &'a Path,
     line: u64,
     limits: ReadLimits,
@@ -51,7 +50,7 @@ impl JsonlRecords<'_> {
         }
     }
 
-    fn parse_line(&self, bytes: &[u8]) -> Record {
+    fn parse_line(&self, bytes: &[u8], input_bytes: u64) -> Record {
         // A line far over the limit is refused before parsing it.
         if bytes.len() as u64 > self.limits.max_article_bytes.saturating_mul(2).saturating_add(1 << 20) {
             return Err(self.skipped(None, too_large(bytes.len() as u64, self.limits)));
@@ -82,7 +81,7 @@ impl JsonlRecords<'_> {
             source: field("source"),
             url: field("url"),
         };
-        build_article(fields, self.path, Some(self.line), bytes.len() as u64, self.limits)
+        build_article(fields, self.path, Some(self.line), input_bytes, self.limits)
     }
 }
 
@@ -104,7 +103,8 @@ impl Iterator for JsonlRecords<'_> {
                     if trimmed.is_empty() {
                         continue;
                     }
-                    return Some(self.parse_line(trimmed));
+                    let input_bytes = self.sizes.next(trimmed.len() as u64);
+                    return Some(self.parse_line(trimmed, input_bytes));
                 }
                 Err(e) => {
                     self.failed = true;

@@ -1,9 +1,11 @@
-//! Corpus stage: reading articles from JSONL, CSV, Parquet and `.txt` files.
+//! Corpus stage: reading articles from JSONL, CSV, Parquet and `.txt` files (JSONL
+//! and CSV also gzip- or Zstandard-compressed, see [`compressed`]).
 //!
 //! Each format is one [`CorpusReader`]. Readers stream [`Record`]s: a good article, or
 //! a [`Skipped`] note naming the file and line of a bad one, so that one bad row never
 //! stops a run. Article text is kept verbatim: offsets in every table index into it.
 
+pub mod compressed;
 mod csv_reader;
 mod jsonl;
 mod parquet_reader;
@@ -104,10 +106,22 @@ impl InputFormat {
         if path.is_dir() {
             return Ok(InputFormat::Txt);
         }
-        let name = path
+        let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_lowercase())
             .unwrap_or_default();
+        let compressed = compressed::Compression::for_name(&file_name) != compressed::Compression::Plain;
+        let name = compressed::Compression::plain_name(&file_name);
+        if compressed
+            && !(name.ends_with(".jsonl")
+                || name.ends_with(".ndjson")
+                || name.ends_with(".json")
+                || name.ends_with(".csv"))
+        {
+            return Err(CorpusError::UnknownFormat {
+                path: path.to_path_buf(),
+            });
+        }
         if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
             Ok(InputFormat::Jsonl)
         } else if name.ends_with(".csv") {
@@ -150,7 +164,9 @@ pub enum CorpusError {
         #[source]
         source: glob::PatternError,
     },
-    #[error("{path}: unknown input format; use .jsonl, .csv, .parquet, .txt or a folder of .txt files")]
+    #[error(
+        "{path}: unknown input format; use .jsonl or .csv (plain, .gz or .zst), .parquet, .txt or a folder of .txt files"
+    )]
     UnknownFormat { path: PathBuf },
     #[error("{path}: cannot read: {source}")]
     Io {
@@ -286,7 +302,13 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
 }
 
 fn derive_id(file: &Path, key: &str) -> String {
-    let stem = file
+    // The plain file's stem, so that `news.csv` and `news.csv.gz` give the same ids.
+    let name = file
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let plain = compressed::Compression::plain_name(&name);
+    let stem = Path::new(plain)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();

@@ -259,3 +259,136 @@ fn parquet_and_csv_corpora_read_like_jsonl() {
         .iter()
         .any(|r| r.article_id.starts_with("w-") && r.content == "the plan failed"));
 }
+
+/// Every table of a run without the input file paths, for comparing runs over other files.
+fn tables_without_origins(out: &Path) -> Vec<polars::prelude::DataFrame> {
+    ["articles.parquet", "statements.parquet", "actors.parquet"]
+        .iter()
+        .map(|name| {
+            let frame = read_table(out, name);
+            let keep: Vec<String> = frame
+                .get_column_names()
+                .into_iter()
+                .filter(|c| c.as_str() != "input_file")
+                .map(|c| c.to_string())
+                .collect();
+            frame.select(keep).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn gzip_and_zstd_inputs_give_the_same_tables_as_their_plain_files() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let plain_jsonl = std::fs::read(project_file("datasets/sample_corpus.jsonl")).unwrap();
+    let plain_csv = b"url,date,title,text\nhttps://w/1,2019-01-02,T,\"Officials said the plan failed.\"\n".to_vec();
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let forms: [(&str, Vec<u8>, &str, Vec<u8>); 3] = [
+        ("plain", plain_jsonl.clone(), "w.csv", plain_csv.clone()),
+        ("gz", gzip(&plain_jsonl), "w.csv.gz", gzip(&plain_csv)),
+        (
+            "zst",
+            zstd::encode_all(&plain_jsonl[..], 3).unwrap(),
+            "w.csv.zst",
+            zstd::encode_all(&plain_csv[..], 3).unwrap(),
+        ),
+    ];
+    let mut runs = Vec::new();
+    for (form, jsonl, csv_name, csv) in forms {
+        let folder = dir.path().join(form);
+        std::fs::create_dir(&folder).unwrap();
+        let jsonl_name = if form == "plain" {
+            "news.jsonl".to_string()
+        } else {
+            format!("news.jsonl.{form}")
+        };
+        std::fs::write(folder.join(&jsonl_name), jsonl).unwrap();
+        std::fs::write(folder.join(csv_name), csv).unwrap();
+        let out = folder.join("out");
+        let output = run(&[
+            "run",
+            "--quiet",
+            "--no-models",
+            "--input",
+            folder.join(&jsonl_name).to_str().unwrap(),
+            "--input",
+            folder.join(csv_name).to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            output.status.success(),
+            "{form}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["counts"]["skipped"], 0, "{form}");
+        runs.push((form, tables_without_origins(&out)));
+    }
+    let (_, plain) = &runs[0];
+    assert!(plain[1].height() > 100, "the sample corpus has statements");
+    for (form, tables) in &runs[1..] {
+        for (a, b) in plain.iter().zip(tables) {
+            assert!(
+                a.equals_missing(b),
+                "{form} differs from the plain files:\n{a:?}\n{b:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_corrupt_compressed_file_is_skipped_with_its_line_and_the_run_goes_on() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let lines: String = (0..2000)
+        .map(|i| format!("{{\"id\": \"g{i}\", \"text\": \"Officials said plan {i} failed.\"}}\n"))
+        .collect();
+    encoder.write_all(lines.as_bytes()).unwrap();
+    let mut gz = encoder.finish().unwrap();
+    let cut = gz.len() / 2;
+    gz.truncate(cut);
+    std::fs::write(dir.path().join("cut.jsonl.gz"), gz).unwrap();
+    std::fs::write(
+        dir.path().join("ok.jsonl"),
+        "{\"id\": \"k1\", \"text\": \"The mayor said the bridge would reopen.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--no-models",
+        "--input",
+        dir.path().join("cut.jsonl.gz").to_str().unwrap(),
+        "--input",
+        dir.path().join("ok.jsonl").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let skipped = &manifest["skipped"][0];
+    assert!(skipped["file"].as_str().unwrap().ends_with("cut.jsonl.gz"), "{skipped}");
+    assert!(skipped["line"].as_u64().unwrap() > 1, "{skipped}");
+    assert!(skipped["reason"].as_str().unwrap().contains("read error"), "{skipped}");
+    let articles = strings(&read_table(&out, "articles.parquet"), "article_id");
+    assert!(
+        articles.contains(&Some("k1".to_string())),
+        "the plain file after it was read"
+    );
+    // What came before the damage is kept.
+    assert!(
+        articles.contains(&Some("g0".to_string())),
+        "the readable part of the damaged file"
+    );
+    assert_eq!(manifest["counts"]["skipped"], 1);
+}
