@@ -50,6 +50,6 @@ for step in demo test; do
   echo "make $step: $(( $(date +%s) - start )) s, rc $status (log: $logs/$step.log)"
   [ $status = 0 ] || exit $status
 done
-echo "dependencies compiled by make test: $(grep -c '^ *Compiling' "$logs/test.log" || true) crates" \
+echo "crates compiled by make test (the workspace's own only, if all is well): $(grep -c '^ *Compiling' "$logs/test.log" || true)" \
   "($(grep '^ *Compiling' "$logs/test.log" | awk '{print $2}' | tr '\n' ' '))"
 as_newcomer 'du -sh .venv target $CARGO_HOME 2>/dev/null' || true
