@@ -25,11 +25,14 @@ BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 # What `make demo` and `make test` need, nothing more: no root, no apt, no browser.
 setup: $(VENV)/.ready
 
+# A shell test: is there a Chromium for the browser test?
+HAVE_BROWSER = { command -v chromium >/dev/null 2>&1 || [ -n "$$STANCEMAP_CHROMIUM" ]; }
+
 # Headless Chromium for the report's browser test, Debian's package, installed only
 # where that is possible (root with apt); elsewhere the test is skipped with a
 # message (CI sets STANCEMAP_REQUIRE_BROWSER=1 so that it must run there).
 browser:
-	@if command -v chromium >/dev/null 2>&1 || [ -n "$$STANCEMAP_CHROMIUM" ]; then :; \
+	@if $(HAVE_BROWSER); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -66,7 +69,7 @@ demo: build
 # both): build-check fails when it would compile one again. The browser test must run
 # (not skip) wherever a Chromium is there to run it.
 test: build browser build-check
-	@require=$${STANCEMAP_REQUIRE_BROWSER:-$$( { command -v chromium >/dev/null 2>&1 || [ -n "$$STANCEMAP_CHROMIUM" ]; } && echo 1 || echo 0)}; \
+	@require=$${STANCEMAP_REQUIRE_BROWSER:-$$($(HAVE_BROWSER) && echo 1 || echo 0)}; \
 	STANCEMAP_REQUIRE_BROWSER=$$require $(CARGO) test $(CARGO_FLAGS)
 	$(MAKE) --no-print-directory demo DEMO_OUT=$(CURDIR)/out/test-demo >/dev/null
 	STANCEMAP_BIN=$(BIN) $(VENV)/bin/python notebooks/execute.py $(CURDIR)/out/test-demo

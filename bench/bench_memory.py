@@ -18,9 +18,9 @@ import argparse
 import json
 import os
 import pathlib
-import subprocess
 import tempfile
-import time
+
+from bench_startup import measure
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("STANCEMAP_SHARED", REPO.parent / "shared")) / "data"
@@ -45,18 +45,6 @@ def write_corpus(path, articles, times):
                 out.write(json.dumps({"id": f"{article_id}~{copy}", "text": text}) + "\n")
 
 
-def measure(command):
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    err = child.stderr.read().decode(errors="replace")
-    child.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{err}")
-    return {"wall_seconds": wall, "peak_rss_mb": usage.ru_maxrss / 1024}
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--models", choices=("none", "default"), default="none")
@@ -76,7 +64,7 @@ def main():
             write_corpus(corpus, articles, times)
             out = pathlib.Path(tmp) / f"out-{times}x"
             r = measure([binary, "run", "--quiet", "--threads", str(args.threads), *flags,
-                         "--input", str(corpus), "--out", str(out)])
+                         "--input", str(corpus), "--out", str(out)], repeat=1)
             r["articles"] = len(articles) * times
             results[f"{times}x"] = r
             corpus.unlink()

@@ -184,6 +184,11 @@ fn resolve_extractor(choice: Option<ExtractorChoice>, models: &ModelOptions) -> 
     })
 }
 
+/// Whether a run with these scorers and this extractor runs any model.
+fn models_run(models: &[ResolvedModel], extractor: &ExtractorConfig) -> bool {
+    !models.is_empty() || extractor.tagger().is_some()
+}
+
 impl RunConfig {
     pub fn resolve(options: RunOptions) -> Result<RunConfig, ConfigError> {
         if options.inputs.is_empty() {
@@ -211,7 +216,7 @@ impl RunConfig {
             options.models.resolve(&[Task::Tone, Task::Stance])?
         };
         let extractor = resolve_extractor(options.extractor, &options.models)?;
-        let device = resolve_device(options.device, !models.is_empty() || extractor.tagger().is_some())?;
+        let device = resolve_device(options.device, models_run(&models, &extractor))?;
         std::fs::create_dir_all(&options.out_dir).map_err(|source| ConfigError::OutDir {
             path: options.out_dir.clone(),
             source,
@@ -235,7 +240,7 @@ impl RunConfig {
 
     /// Whether any model runs (a tagger or a scorer), and so libtorch loads.
     pub fn runs_models(&self) -> bool {
-        !self.models.is_empty() || self.extractor.tagger().is_some()
+        models_run(&self.models, &self.extractor)
     }
 
     /// The study's targets with their hypothesis templates.

@@ -75,25 +75,25 @@ pub fn open(path: &Path) -> Result<(Box<dyn Read + Send>, Option<BytesRead>), Co
         source,
     })?;
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let compression = Compression::for_name(&name);
-    if compression == Compression::Plain {
-        return Ok((Box::new(file), None));
-    }
     let count = BytesRead::default();
-    let counted = BufReader::with_capacity(
-        1 << 16,
-        Counting {
-            inner: file,
-            count: count.clone(),
-        },
-    );
-    let plain: Box<dyn Read + Send> = match compression {
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(counted)),
-        Compression::Zstd => Box::new(zstd::Decoder::with_buffer(counted).map_err(|source| CorpusError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?),
-        Compression::Plain => unreachable!("returned above"),
+    let counted = |file: File| {
+        BufReader::with_capacity(
+            1 << 16,
+            Counting {
+                inner: file,
+                count: count.clone(),
+            },
+        )
+    };
+    let plain: Box<dyn Read + Send> = match Compression::for_name(&name) {
+        Compression::Plain => return Ok((Box::new(file), None)),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(counted(file))),
+        Compression::Zstd => Box::new(
+            zstd::Decoder::with_buffer(counted(file)).map_err(|source| CorpusError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?,
+        ),
     };
     Ok((plain, Some(count)))
 }

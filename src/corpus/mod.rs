@@ -112,28 +112,24 @@ impl InputFormat {
             .unwrap_or_default();
         let compressed = compressed::Compression::for_name(&file_name) != compressed::Compression::Plain;
         let name = compressed::Compression::plain_name(&file_name);
-        if compressed
-            && !(name.ends_with(".jsonl")
-                || name.ends_with(".ndjson")
-                || name.ends_with(".json")
-                || name.ends_with(".csv"))
-        {
-            return Err(CorpusError::UnknownFormat {
-                path: path.to_path_buf(),
-            });
-        }
-        if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
-            Ok(InputFormat::Jsonl)
+        let format = if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
+            Some(InputFormat::Jsonl)
         } else if name.ends_with(".csv") {
-            Ok(InputFormat::Csv)
+            Some(InputFormat::Csv)
         } else if name.ends_with(".parquet") {
-            Ok(InputFormat::Parquet)
+            Some(InputFormat::Parquet)
         } else if name.ends_with(".txt") {
-            Ok(InputFormat::Txt)
+            Some(InputFormat::Txt)
         } else {
-            Err(CorpusError::UnknownFormat {
+            None
+        };
+        match format {
+            // Only the line formats are read through a decompressor.
+            Some(format @ (InputFormat::Jsonl | InputFormat::Csv)) => Ok(format),
+            Some(format) if !compressed => Ok(format),
+            _ => Err(CorpusError::UnknownFormat {
                 path: path.to_path_buf(),
-            })
+            }),
         }
     }
 
@@ -342,6 +338,20 @@ mod tests {
             InputFormat::for_path(Path::new("n.docx")),
             Err(CorpusError::UnknownFormat { .. })
         ));
+        assert_eq!(
+            InputFormat::for_path(Path::new("n.jsonl.gz")).unwrap(),
+            InputFormat::Jsonl
+        );
+        assert_eq!(InputFormat::for_path(Path::new("n.CSV.zst")).unwrap(), InputFormat::Csv);
+        for unread in ["n.parquet.gz", "n.txt.zst", "n.gz"] {
+            assert!(
+                matches!(
+                    InputFormat::for_path(Path::new(unread)),
+                    Err(CorpusError::UnknownFormat { .. })
+                ),
+                "{unread}"
+            );
+        }
     }
 
     #[test]

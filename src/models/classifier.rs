@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::{Batch, EngineFailure, Head, Network, NetworkSpec};
+use super::engine::{Batch, Head, Network, NetworkSpec};
 use super::labels::Labels;
 use super::text_tokenizer::{Encoded, TextTokenizer};
 use super::{ModelError, ResolvedDevice};
@@ -199,13 +199,13 @@ impl SequenceClassifier {
             rows: batch.len(),
             width,
         };
-        let probabilities =
-            self.network
-                .probabilities(&padded, Head::Sequence)
-                .map_err(|failure| ModelError::Forward {
-                    model: self.name.clone(),
-                    detail: failure.detail,
-                })?;
+        let probabilities = self
+            .network
+            .probabilities(&padded)
+            .map_err(|failure| ModelError::Forward {
+                model: self.name.clone(),
+                detail: failure.detail,
+            })?;
         Ok(probabilities
             .chunks(self.labels.names.len().max(1))
             .map(<[f32]>::to_vec)
@@ -215,17 +215,7 @@ impl SequenceClassifier {
 
 /// Loads a network in the engine; a failure names the file it concerns.
 pub(super) fn load_network(name: &str, spec: NetworkSpec) -> Result<Network, ModelError> {
-    Network::load(&spec).map_err(|EngineFailure { path, detail }| match path {
-        Some(path) => ModelError::File {
-            model: name.into(),
-            path,
-            detail,
-        },
-        None => ModelError::Engine {
-            model: name.into(),
-            detail,
-        },
-    })
+    Network::load(&spec).map_err(|failure| ModelError::from_engine(name, failure))
 }
 
 /// Reads `config.json` and checks that its `model_type` is the declared architecture.

@@ -245,12 +245,13 @@ pub fn set_threads(threads: usize) -> Result<(), EngineFailure> {
 pub struct Network {
     engine: &'static Engine,
     handle: *mut c_void,
+    head: Head,
     labels: usize,
 }
 
 // SAFETY: the handle owns a libtorch module and its weights; tch's tensors are Send,
-// and nothing else refers to them. Not Sync: callers take turns (&mut-free calls
-// below go through &self, but `Network` is never shared without a lock).
+// and nothing else refers to them. Not Sync, as libtorch modules are not: users that
+// share a network across threads put it behind a lock.
 unsafe impl Send for Network {}
 
 /// One batch for [`Network::probabilities`]: row-major `[rows, width]` inputs.
@@ -278,13 +279,14 @@ impl Network {
         Ok(Network {
             engine,
             handle,
+            head: spec.head,
             labels: spec.labels,
         })
     }
 
     /// Softmax probabilities in float32: `[rows, labels]` for a sequence head,
     /// `[rows, width, labels]` for a token head, row-major.
-    pub fn probabilities(&self, batch: &Batch, head: Head) -> Result<Vec<f32>, EngineFailure> {
+    pub fn probabilities(&self, batch: &Batch) -> Result<Vec<f32>, EngineFailure> {
         let cells = batch.rows * batch.width;
         if batch.ids.len() != cells || batch.mask.len() != cells || batch.types.is_some_and(|t| t.len() != cells) {
             return Err(EngineFailure::new(format!(
@@ -292,7 +294,7 @@ impl Network {
                 batch.rows, batch.width
             )));
         }
-        let len = match head {
+        let len = match self.head {
             Head::Sequence => batch.rows * self.labels,
             Head::Token => cells * self.labels,
         };

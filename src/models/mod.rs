@@ -103,35 +103,46 @@ pub enum ModelError {
     },
 }
 
+impl ModelError {
+    /// An engine failure of `model` ("(any)" where no one model is concerned): about a
+    /// file where the engine names one.
+    fn from_engine(model: &str, failure: engine::EngineFailure) -> Self {
+        match failure.path {
+            Some(path) => ModelError::File {
+                model: model.into(),
+                path,
+                detail: failure.detail,
+            },
+            None => ModelError::Engine {
+                model: model.into(),
+                detail: failure.detail,
+            },
+        }
+    }
+}
+
 /// Number of CUDA devices libtorch can use (loads the engine, so libtorch).
 pub fn cuda_devices() -> Result<i64, ModelError> {
-    engine::cuda_devices().map_err(|failure| ModelError::Engine {
-        model: "(any)".into(),
-        detail: failure.detail,
-    })
+    engine::cuda_devices().map_err(|failure| ModelError::from_engine("(any)", failure))
 }
 
 /// The device models will run on. Only `auto` asks libtorch what is there, and only
 /// when `models_run` (a run without models never loads libtorch; it records `cpu`).
 pub fn resolve_device(choice: DeviceChoice, models_run: bool) -> Result<ResolvedDevice, ModelError> {
+    let gpu = ResolvedDevice::Cuda { index: 0 };
     match choice {
         DeviceChoice::Cpu => Ok(ResolvedDevice::Cpu),
         DeviceChoice::Auto if !models_run => Ok(ResolvedDevice::Cpu),
-        DeviceChoice::Auto | DeviceChoice::Cuda => match (choice, cuda_devices()? > 0) {
-            (_, true) => Ok(ResolvedDevice::Cuda { index: 0 }),
-            (DeviceChoice::Cuda, false) => Err(ModelError::NoCuda),
-            _ => Ok(ResolvedDevice::Cpu),
-        },
+        DeviceChoice::Auto => Ok(if cuda_devices()? > 0 { gpu } else { ResolvedDevice::Cpu }),
+        DeviceChoice::Cuda if cuda_devices()? > 0 => Ok(gpu),
+        DeviceChoice::Cuda => Err(ModelError::NoCuda),
     }
 }
 
 /// Sets libtorch's intra-op thread count (what model inference will use; loads the
 /// engine).
 pub fn set_threads(threads: usize) -> Result<(), ModelError> {
-    engine::set_threads(threads).map_err(|failure| ModelError::Engine {
-        model: "(any)".into(),
-        detail: failure.detail,
-    })
+    engine::set_threads(threads).map_err(|failure| ModelError::from_engine("(any)", failure))
 }
 
 #[cfg(test)]

@@ -205,13 +205,13 @@ impl TokenTagger {
             rows: spans.len(),
             width,
         };
-        let probabilities =
-            self.network
-                .probabilities(&padded, Head::Token)
-                .map_err(|failure| ModelError::Forward {
-                    model: self.name.clone(),
-                    detail: failure.detail,
-                })?;
+        let probabilities = self
+            .network
+            .probabilities(&padded)
+            .map_err(|failure| ModelError::Forward {
+                model: self.name.clone(),
+                detail: failure.detail,
+            })?;
         let labels = self.labels.names.len().max(1);
         Ok(probabilities
             .chunks(width * labels)

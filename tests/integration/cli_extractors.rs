@@ -57,8 +57,7 @@ fn learned_and_hybrid_runs_save_their_tagger_and_pin_it() {
             "{mode}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        let manifest = read_manifest(&out);
         assert_eq!(manifest["runtime"]["extractor"], mode);
         assert_eq!(manifest["counts"]["articles"], 2);
         let pinned: Vec<&str> = manifest["models"]
@@ -92,8 +91,7 @@ fn rules_stay_the_extractor_without_models() {
     let out = dir.path().join("out");
     let output = run_with(dir.path(), &out, &["--no-models"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     assert_eq!(manifest["runtime"]["extractor"], "rules");
 }
 

@@ -56,8 +56,7 @@ fn run_scores_tone_and_stance_and_pins_the_models() {
     );
     assert_eq!(strings(&stance, "model")[0].as_deref(), Some("bert-nli-ent0"));
 
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     let models = manifest["models"].as_array().unwrap();
     // Tone, stance, and the default attribution tagger that found the statements.
     let names: Vec<&str> = models.iter().filter_map(|m| m["name"].as_str()).collect();
@@ -130,8 +129,7 @@ fn without_models_the_tables_still_come_and_the_manifest_says_why() {
     ]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(out.join("statements.parquet").exists() && !out.join("tone.parquet").exists());
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     assert_eq!(manifest["scoring"][0]["status"], "no model configured");
 }
 
@@ -154,8 +152,7 @@ fn a_model_that_cannot_be_used_fails_the_run_but_keeps_the_tables() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be mapped"));
     assert!(out.join("statements.parquet").exists());
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     assert!(manifest["scoring"][0]["status"].as_str().unwrap().starts_with("failed"));
 }
 

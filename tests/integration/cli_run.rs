@@ -68,8 +68,7 @@ fn bad_records_are_skipped_counted_and_the_rest_is_written() {
         "{stdout}"
     );
 
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     assert_eq!(manifest["counts"]["articles"], 3);
     assert_eq!(manifest["counts"]["skipped"], 6);
     assert_eq!(manifest["counts"]["skipped_files"], 1);
@@ -187,8 +186,7 @@ fn nothing_readable_exits_2_and_says_why() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no article could be read"));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     assert_eq!(manifest["counts"]["skipped"], 2);
 }
 
@@ -326,8 +324,7 @@ fn gzip_and_zstd_inputs_give_the_same_tables_as_their_plain_files() {
             "{form}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        let manifest = read_manifest(&out);
         assert_eq!(manifest["counts"]["skipped"], 0, "{form}");
         runs.push((form, tables_without_origins(&out)));
     }
@@ -374,8 +371,7 @@ fn a_corrupt_compressed_file_is_skipped_with_its_line_and_the_run_goes_on() {
         out.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = read_manifest(&out);
     let skipped = &manifest["skipped"][0];
     assert!(skipped["file"].as_str().unwrap().ends_with("cut.jsonl.gz"), "{skipped}");
     assert!(skipped["line"].as_u64().unwrap() > 1, "{skipped}");

@@ -19,6 +19,12 @@ pub fn read_table(dir: &Path, name: &str) -> DataFrame {
     ParquetReader::new(file).finish().unwrap()
 }
 
+/// A run's `manifest.json`.
+pub fn read_manifest(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap_or_else(|e| panic!("manifest.json: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
 pub fn strings(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
     frame
         .column(column)

@@ -34,9 +34,7 @@ fn one_article(dir: &Path) -> String {
 }
 
 fn manifest_cuda_devices(out: &Path) -> serde_json::Value {
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    manifest["runtime"]["cuda_devices"].clone()
+    read_manifest(out)["runtime"]["cuda_devices"].clone()
 }
 
 #[test]
