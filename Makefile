@@ -55,7 +55,7 @@ demo: build
 	@rm -rf $(DEMO_OUT)
 	@inputs="--input datasets/sample_corpus.jsonl"; \
 	if [ -d "$(SHARED)/data/seed" ]; then inputs="$$inputs --input $(SHARED)/data/seed"; fi; \
-	$(BIN) run $$inputs --study datasets/sample_study.toml --study datasets/ukraine_talks.toml --out $(DEMO_OUT)
+	$(BIN) run $$inputs --study datasets/sample_study.toml --study datasets/ukraine_talks.toml --out $(DEMO_OUT) --overwrite
 	@echo
 	$(BIN) compare --run $(DEMO_OUT)
 	@$(BIN) report --run $(DEMO_OUT) --out $(DEMO_OUT)/report.html
@@ -98,13 +98,13 @@ bench: build train-setup
 # (the tagger trained on train, so only dev says anything about it). Needs ../shared.
 eval-attribution: build
 	@for mode in rules learned hybrid; do \
-	  /usr/bin/time -f "$$mode: %e s wall" $(BIN) run --quiet --no-scores --extractor $$mode \
+	  /usr/bin/time -f "$$mode: %e s wall" $(BIN) run --quiet --overwrite --no-scores --extractor $$mode \
 	    --input $(SHARED)/data/polnear/dev/text --out $(CURDIR)/out/polnear-dev-$$mode >/dev/null && \
 	  echo "== polnear dev, $$mode" && \
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/dev \
 	    --pred $(CURDIR)/out/polnear-dev-$$mode/statements.parquet; \
 	done
-	@$(BIN) run --quiet --no-models --input $(SHARED)/data/polnear/train/text --out $(CURDIR)/out/polnear-train-rules >/dev/null && \
+	@$(BIN) run --quiet --overwrite --no-models --input $(SHARED)/data/polnear/train/text --out $(CURDIR)/out/polnear-train-rules >/dev/null && \
 	  echo "== polnear train, rules" && \
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/train \
 	    --pred $(CURDIR)/out/polnear-train-rules/statements.parquet

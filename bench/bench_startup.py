@@ -46,7 +46,7 @@ def main():
         article = pathlib.Path(tmp) / "one.jsonl"
         first = (REPO / "datasets" / "sample_corpus.jsonl").read_text().splitlines()[0]
         article.write_text(first + "\n")
-        run = [binary, "run", "--quiet", "--threads", "2", "--input", str(article)]
+        run = [binary, "run", "--quiet", "--overwrite", "--threads", "2", "--input", str(article)]
         results = {
             "version": measure([binary, "--version"], args.repeat),
             "no_models": measure(run + ["--no-models", "--out", f"{tmp}/no-models"], args.repeat),

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::actors::{Study, StudyError};
 use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
 use crate::extract::{ExtractorChoice, ExtractorConfig, TaggerConfig};
+use crate::corpus::shard::{Shard, ShardError};
 use crate::models::{resolve_device, DeviceChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Task};
 use crate::score::{ScoreSettings, Target};
 
@@ -28,7 +29,16 @@ pub struct RunOptions {
     pub extractor: Option<ExtractorChoice>,
     /// Find statements only: no tone or stance scoring (the tagger still runs).
     pub no_scores: bool,
+    /// Articles per chunk (each chunk's tables are written before the next starts).
+    pub chunk_size: usize,
+    /// `INDEX/COUNT`; None: from the scheduler's environment, if any.
+    pub shard: Option<String>,
+    /// Shards in all, where the environment gives only the index (Kubernetes).
+    pub shard_count: Option<u32>,
 }
+
+/// Articles per chunk unless `--chunk-size` says otherwise.
+pub const DEFAULT_CHUNK_SIZE: usize = 1000;
 
 /// Which models score, and how.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -113,6 +123,9 @@ pub struct RunConfig {
     /// The models that score, one per task at most.
     pub models: Vec<ResolvedModel>,
     pub score: ScoreSettings,
+    pub chunk_size: usize,
+    /// This run's share of a sharded run; None for a whole run.
+    pub shard: Option<Shard>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +153,10 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("--chunk-size must be at least 1")]
+    BadChunkSize,
+    #[error(transparent)]
+    Shard(#[from] ShardError),
     #[error("{path}: {detail}")]
     Saved { path: PathBuf, detail: String },
 }
@@ -200,6 +217,15 @@ impl RunConfig {
         if options.threads == Some(0) {
             return Err(ConfigError::BadThreads);
         }
+        if options.chunk_size == 0 {
+            return Err(ConfigError::BadChunkSize);
+        }
+        let shard = match &options.shard {
+            Some(text) => Some(Shard::parse(text)?),
+            None => Shard::from_environment(|name| std::env::var(name).ok(), options.shard_count)?,
+        }
+        // One shard of one is the whole run.
+        .filter(|s| s.count > 1);
         let mut inputs = resolve_inputs(&options.inputs)?;
         for input in &mut inputs {
             input.path = absolute(&input.path);
@@ -235,6 +261,8 @@ impl RunConfig {
             strict: options.strict,
             models,
             score,
+            chunk_size: options.chunk_size,
+            shard,
         })
     }
 
@@ -298,6 +326,9 @@ mod tests {
             },
             extractor: None,
             no_scores: false,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            shard: None,
+            shard_count: None,
         }
     }
 

@@ -73,6 +73,33 @@ enum Command {
         /// attribution tagger still runs).
         #[arg(long)]
         no_scores: bool,
+        /// Articles per chunk: each chunk's tables are written (and journaled) before the
+        /// next starts, so memory stays flat and a re-run after a crash continues.
+        #[arg(long, default_value_t = stancemap::config::DEFAULT_CHUNK_SIZE)]
+        chunk_size: usize,
+        /// Process shard INDEX of COUNT (0-based) into OUT/shard=INDEX; `stancemap merge
+        /// OUT` joins the shards. Default: from SLURM_ARRAY_TASK_ID/_COUNT,
+        /// JOB_COMPLETION_INDEX (with --shard-count) or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE.
+        #[arg(long, value_name = "INDEX/COUNT")]
+        shard: Option<String>,
+        /// Shards in all, where the scheduler gives only the index (a Kubernetes Indexed
+        /// Job's completions).
+        #[arg(long)]
+        shard_count: Option<u32>,
+        /// Replace a finished run (or this shard's finished part) in OUT.
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Join the shards of a sharded run (OUT/shard=0 … shard=N-1, all finished) into the
+    /// tables one run would have written.
+    Merge {
+        /// The output folder the shards wrote into.
+        out: PathBuf,
+        /// Replace an earlier merge's tables.
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Score texts you already have: `{id, text}` rows for tone, `{id, text, target}` for stance.
     Score {
@@ -414,6 +441,21 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             })
         }
+        Command::Merge { out, overwrite, quiet } => {
+            init_logging(quiet);
+            let hooks = RunHooks {
+                progress: !quiet,
+                overwrite,
+            };
+            let outcome = stancemap::pipeline::merge::merge(&out, hooks).context("merge failed");
+            match outcome {
+                Ok(summary) => finish(summary, quiet, false),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Run {
             inputs,
             out,
@@ -429,6 +471,10 @@ fn main() -> ExitCode {
             extractor,
             attribution_model,
             no_scores,
+            chunk_size,
+            shard,
+            shard_count,
+            overwrite,
         } => {
             init_logging(quiet);
             let mut models = models.into_options(tone_model, stance_model);
@@ -448,8 +494,11 @@ fn main() -> ExitCode {
                     ExtractorArg::Hybrid => ExtractorChoice::Hybrid,
                 }),
                 no_scores,
+                chunk_size,
+                shard,
+                shard_count,
             };
-            match run(options, quiet) {
+            match run(options, quiet, overwrite) {
                 Ok(code) => code,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -501,10 +550,19 @@ fn eval(job: &EvalJob, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run(options: RunOptions, quiet: bool) -> anyhow::Result<ExitCode> {
+fn run(options: RunOptions, quiet: bool, overwrite: bool) -> anyhow::Result<ExitCode> {
     let strict = options.strict;
     let config = RunConfig::resolve(options).context("invalid run options")?;
-    let summary = stancemap::run(&config, RunHooks { progress: !quiet }).context("run failed")?;
+    let hooks = RunHooks {
+        progress: !quiet,
+        overwrite,
+    };
+    let summary = stancemap::run(&config, hooks).context("run failed")?;
+    Ok(finish(summary, quiet, strict))
+}
+
+/// Prints the summary and picks the exit code of a run or merge.
+fn finish(summary: RunSummary, quiet: bool, strict: bool) -> ExitCode {
     if !quiet {
         print_summary(&summary);
     }
@@ -512,20 +570,20 @@ fn run(options: RunOptions, quiet: bool) -> anyhow::Result<ExitCode> {
         eprintln!("error: {failure}");
     }
     if !summary.failures.is_empty() {
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
     if summary.counts.articles == 0 {
         eprintln!(
             "error: no article could be read; see {}",
             summary.out_dir.join("manifest.json").display()
         );
-        return Ok(ExitCode::from(2));
+        return ExitCode::from(2);
     }
     if strict && summary.counts.skipped > 0 {
         eprintln!("error: {} records skipped (--strict)", summary.counts.skipped);
-        return Ok(ExitCode::from(2));
+        return ExitCode::from(2);
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }
 
 fn init_logging(quiet: bool) {
@@ -541,7 +599,18 @@ fn init_logging(quiet: bool) {
 
 fn print_summary(summary: &RunSummary) {
     let c = &summary.counts;
-    println!("stancemap run finished in {:.1} s", summary.seconds);
+    match summary.shard {
+        Some(shard) => println!("stancemap shard {shard} finished in {:.1} s", summary.seconds),
+        None => println!("stancemap run finished in {:.1} s", summary.seconds),
+    }
+    if summary.resumed_chunks > 0 {
+        println!(
+            "  continued an interrupted run: {} chunks ({} articles) were done before, {} articles now",
+            summary.resumed_chunks,
+            summary.resumed_articles,
+            c.articles.saturating_sub(summary.resumed_articles)
+        );
+    }
     println!(
         "  articles    {:>8}   skipped {} ({} files)",
         c.articles, c.skipped, c.skipped_files
@@ -564,5 +633,13 @@ fn print_summary(summary: &RunSummary) {
             None => println!("  {:<6} not scored: {}", report.task, report.status),
         }
     }
-    println!("  tables in {}", summary.out_dir.display());
+    match summary.shard {
+        Some(shard) => println!(
+            "  parts in {}; when all {} shards are done: stancemap merge {}",
+            summary.outputs.join(", "),
+            shard.count,
+            summary.out_dir.display()
+        ),
+        None => println!("  tables in {}", summary.out_dir.display()),
+    }
 }

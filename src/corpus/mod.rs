@@ -6,6 +6,7 @@
 //! stops a run. Article text is kept verbatim: offsets in every table index into it.
 
 pub mod compressed;
+pub mod shard;
 mod csv_reader;
 mod jsonl;
 mod parquet_reader;

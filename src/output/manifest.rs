@@ -22,6 +22,9 @@ pub struct Manifest {
     pub skipped: Vec<Skipped>,
     pub timings: Timings,
     pub runtime: Runtime,
+    /// How the run was cut into chunks and shards.
+    #[serde(default)]
+    pub chunking: ChunkingReport,
     /// Files written, relative to the output folder.
     pub outputs: Vec<String>,
     /// Models that scored, pinned by the hash of their weights.
@@ -87,4 +90,13 @@ pub struct Runtime {
     /// CUDA devices libtorch saw; null where no model ran (libtorch was not loaded).
     pub cuda_devices: Option<i64>,
     pub extractor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChunkingReport {
+    /// Articles a chunk holds (the last one fewer).
+    pub chunk_size: u64,
+    pub chunks: u64,
+    /// Work folders merged: 1 for a single run, N for `merge` of N shards.
+    pub shards: u64,
 }

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 
-pub use manifest::{Counts, InputReport, Manifest, ModelReport, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED};
+pub use manifest::{ChunkingReport, Counts, InputReport, Manifest, ModelReport, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED};
 pub use tables::{
-    actors_frame, articles_frame, stance_frame, statements_frame, tone_frame, ActorRow, ArticleRow, StatementRow,
+    actor_mention_rows, actor_mentions_frame, actors_frame, articles_frame, stance_frame, statements_frame, tone_frame,
+    ActorMentionRow, ActorRow, ArticleRow, StatementRow,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +56,12 @@ impl AtomicFile {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
+        // Read-write for all, less the umask, like any other file the user writes
+        // (tempfile's own default, 0600, would hide shared results from a group).
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
             .tempfile_in(dir)
             .map_err(|source| OutputError::Io {
                 path: dir.join(format!(".{name}.XXXXXX.tmp")),

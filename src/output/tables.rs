@@ -52,6 +52,31 @@ pub struct ActorRow {
     pub article_count: i64,
 }
 
+/// How often a chunk resolved a speaker to an actor under one name form; the run's
+/// actor table is decided from these when it finalizes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorMentionRow {
+    pub actor_id: String,
+    pub name: String,
+    pub kind: String,
+    pub affiliation: Option<String>,
+    pub in_study: bool,
+    pub mentions: i64,
+}
+
+impl From<&crate::actors::Actor> for ActorMentionRow {
+    fn from(actor: &crate::actors::Actor) -> Self {
+        ActorMentionRow {
+            actor_id: actor.id.clone(),
+            name: actor.name.clone(),
+            kind: actor.kind.as_str().to_string(),
+            affiliation: actor.affiliation.clone(),
+            in_study: actor.in_study,
+            mentions: 0,
+        }
+    }
+}
+
 fn days_since_epoch(date: &NaiveDate) -> i32 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     (*date - epoch).num_days() as i32
@@ -155,6 +180,48 @@ pub fn actors_frame(rows: &[ActorRow]) -> PolarsResult<DataFrame> {
             rows.iter().map(|r| r.article_count).collect::<Vec<_>>(),
         ),
     ])
+}
+
+pub fn actor_mentions_frame(rows: &[ActorMentionRow]) -> PolarsResult<DataFrame> {
+    build(vec![
+        column("actor_id", rows.iter().map(|r| r.actor_id.clone()).collect::<Vec<_>>()),
+        column("name", rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>()),
+        column("kind", rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>()),
+        column(
+            "affiliation",
+            rows.iter().map(|r| r.affiliation.clone()).collect::<Vec<_>>(),
+        ),
+        column("in_study", rows.iter().map(|r| r.in_study).collect::<Vec<_>>()),
+        column("mentions", rows.iter().map(|r| r.mentions).collect::<Vec<_>>()),
+    ])
+}
+
+/// Reads back what [`actor_mentions_frame`] wrote.
+pub fn actor_mention_rows(frame: &DataFrame) -> PolarsResult<Vec<ActorMentionRow>> {
+    let text = |name: &str| -> PolarsResult<Vec<Option<String>>> {
+        Ok(frame
+            .column(name)?
+            .str()?
+            .into_iter()
+            .map(|v| v.map(str::to_string))
+            .collect())
+    };
+    let ids = text("actor_id")?;
+    let names = text("name")?;
+    let kinds = text("kind")?;
+    let affiliations = text("affiliation")?;
+    let in_study: Vec<Option<bool>> = frame.column("in_study")?.bool()?.into_iter().collect();
+    let mentions: Vec<Option<i64>> = frame.column("mentions")?.i64()?.into_iter().collect();
+    Ok((0..frame.height())
+        .map(|i| ActorMentionRow {
+            actor_id: ids[i].clone().unwrap_or_default(),
+            name: names[i].clone().unwrap_or_default(),
+            kind: kinds[i].clone().unwrap_or_default(),
+            affiliation: affiliations[i].clone(),
+            in_study: in_study[i].unwrap_or(false),
+            mentions: mentions[i].unwrap_or(0),
+        })
+        .collect())
 }
 
 /// `tone.parquet` (column `statement_id`) or a `score --task tone` file (`id`).
