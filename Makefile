@@ -20,7 +20,7 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup browser build build-check demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
+.PHONY: setup browser slurm build build-check demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
 
 # What `make demo` and `make test` need, nothing more: no root, no apt, no browser.
 setup: $(VENV)/.ready
@@ -41,6 +41,23 @@ browser:
 	  echo "      Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set STANCEMAP_CHROMIUM=/path/to/it."; \
 	fi
 
+# A shell test: are the Slurm daemons and clients there for the Slurm test?
+HAVE_SLURM = { command -v slurmctld && command -v slurmd && command -v sbatch && command -v munged; } >/dev/null 2>&1
+
+# Debian's Slurm and MUNGE (about 13 MB) for the Slurm test, which starts a
+# single-node cluster of its own (tools/slurm_local_cluster.sh); installed only where
+# that is possible (root with apt), else the test is skipped with a message (CI sets
+# STANCEMAP_REQUIRE_SLURM=1 so that it must run there).
+slurm:
+	@if $(HAVE_SLURM); then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's slurmctld, slurmd, slurm-client and munge for the Slurm test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    slurmctld slurmd slurm-client munge >/dev/null; \
+	else \
+	  echo "note: no Slurm, so the Slurm test will be skipped. To run it, as root: make slurm"; \
+	fi
+
 # Re-runs only when requirements.txt changes; pip's cache makes a rebuild cheap. A
 # venv left without pip (venv creation interrupted) is made again from scratch.
 $(VENV)/.ready: requirements.txt
@@ -55,7 +72,7 @@ demo: build
 	@rm -rf $(DEMO_OUT)
 	@inputs="--input datasets/sample_corpus.jsonl"; \
 	if [ -d "$(SHARED)/data/seed" ]; then inputs="$$inputs --input $(SHARED)/data/seed"; fi; \
-	$(BIN) run $$inputs --study datasets/sample_study.toml --study datasets/ukraine_talks.toml --out $(DEMO_OUT) --overwrite
+	$(BIN) run $$inputs --study datasets/sample_study.toml --study datasets/ukraine_talks.toml --out $(DEMO_OUT)
 	@echo
 	$(BIN) compare --run $(DEMO_OUT)
 	@$(BIN) report --run $(DEMO_OUT) --out $(DEMO_OUT)/report.html
@@ -67,10 +84,12 @@ demo: build
 # Every Rust test, then both notebooks headless against a fresh demo run. The test
 # build must reuse every dependency the release build compiled (one feature set for
 # both): build-check fails when it would compile one again. The browser test must run
-# (not skip) wherever a Chromium is there to run it.
-test: build browser build-check
+# (not skip) wherever a Chromium is there to run it, the Slurm test wherever Slurm is
+# there and the user is root.
+test: build browser slurm build-check
 	@require=$${STANCEMAP_REQUIRE_BROWSER:-$$($(HAVE_BROWSER) && echo 1 || echo 0)}; \
-	STANCEMAP_REQUIRE_BROWSER=$$require $(CARGO) test $(CARGO_FLAGS)
+	require_slurm=$${STANCEMAP_REQUIRE_SLURM:-$$($(HAVE_SLURM) && [ "$$(id -u)" = 0 ] && echo 1 || echo 0)}; \
+	STANCEMAP_REQUIRE_BROWSER=$$require STANCEMAP_REQUIRE_SLURM=$$require_slurm $(CARGO) test $(CARGO_FLAGS)
 	$(MAKE) --no-print-directory demo DEMO_OUT=$(CURDIR)/out/test-demo >/dev/null
 	STANCEMAP_BIN=$(BIN) $(VENV)/bin/python notebooks/execute.py $(CURDIR)/out/test-demo
 

@@ -95,9 +95,6 @@ enum Command {
     Merge {
         /// The output folder the shards wrote into.
         out: PathBuf,
-        /// Replace an earlier merge's tables.
-        #[arg(long)]
-        overwrite: bool,
         #[arg(long, short = 'q')]
         quiet: bool,
     },
@@ -441,13 +438,9 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             })
         }
-        Command::Merge { out, overwrite, quiet } => {
+        Command::Merge { out, quiet } => {
             init_logging(quiet);
-            let hooks = RunHooks {
-                progress: !quiet,
-                overwrite,
-            };
-            let outcome = stancemap::pipeline::merge::merge(&out, hooks).context("merge failed");
+            let outcome = stancemap::pipeline::merge::merge(&out).context("merge failed");
             match outcome {
                 Ok(summary) => finish(summary, quiet, false),
                 Err(e) => {

@@ -9,7 +9,7 @@ use crate::config::RunConfig;
 
 use super::finalize::{finalize, FinishedWork};
 use super::journal::{Journal, JOURNAL_FILE};
-use super::{remove_file, remove_folder, RunError, RunFolder, RunHooks, RunSummary, FINAL_OUTPUTS};
+use super::{remove_temp_files, remove_work_folder, RunError, RunSummary};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
@@ -25,16 +25,10 @@ pub enum MergeError {
     Unfinished { out: PathBuf, unfinished: String, count: u32 },
 }
 
-pub fn merge(out: &Path, hooks: RunHooks) -> Result<RunSummary, RunError> {
+/// Tables already in OUT are replaced: while shard folders remain, the merge (or one
+/// killed before it removed them) is not finished.
+pub fn merge(out: &Path) -> Result<RunSummary, RunError> {
     let started = Instant::now();
-    if out.join("manifest.json").exists() {
-        if !hooks.overwrite {
-            return Err(RunError::Finished(out.to_path_buf()));
-        }
-        for name in FINAL_OUTPUTS {
-            remove_file(&out.join(name))?;
-        }
-    }
     let mut shards: Vec<(u32, PathBuf)> = std::fs::read_dir(out)
         .map_err(|source| crate::output::OutputError::Io {
             path: out.to_path_buf(),
@@ -49,6 +43,10 @@ pub fn merge(out: &Path, hooks: RunHooks) -> Result<RunSummary, RunError> {
         .collect();
     shards.sort();
     let Some((_, first_folder)) = shards.first().cloned() else {
+        // The shard folders go once the merged manifest is written.
+        if out.join("manifest.json").exists() {
+            return Err(RunError::Finished(out.to_path_buf()));
+        }
         return Err(MergeError::NoShards(out.to_path_buf()).into());
     };
 
@@ -120,18 +118,13 @@ pub fn merge(out: &Path, hooks: RunHooks) -> Result<RunSummary, RunError> {
     }
     config.shard = None;
     config.out_dir = out.to_path_buf();
-    RunFolder {
-        out: out.to_path_buf(),
-        work: out.join("parts"),
-        shard: None,
-    }
-    .prepare(false)?;
+    // Not `prepare`: a manifest here is from this merge, killed before its clean-up.
+    remove_temp_files(out)?;
     let extractor = config.extractor.name();
     let done = finalize(&config, &works, extractor)?;
     for work in &works {
-        remove_folder(&work.folder)?;
+        remove_work_folder(&work.folder)?;
     }
-    remove_folder(&out.join("parts"))?;
     Ok(RunSummary {
         out_dir: out.to_path_buf(),
         counts: done.counts,

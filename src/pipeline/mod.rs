@@ -138,9 +138,12 @@ impl RunFolder {
     /// crash left half-written. A shard touches only its own folder: others may be
     /// running beside it.
     pub fn prepare(&self, overwrite: bool) -> Result<(), RunError> {
+        let journal = self.work.join(journal::JOURNAL_FILE);
         let finished = match self.shard {
-            None => self.out.join("manifest.json").exists(),
-            Some(_) => Journal::read(&self.work.join(journal::JOURNAL_FILE)).is_ok_and(|j| j.finished()),
+            // A journal beside the manifest: killed while removing its work files,
+            // so it finalizes again (to the same tables) rather than refuse.
+            None => self.out.join("manifest.json").exists() && !journal.exists(),
+            Some(_) => Journal::read(&journal).is_ok_and(|j| j.finished()),
         };
         if overwrite {
             if self.shard.is_none() {
@@ -229,7 +232,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             journal,
         }];
         let done = finalize(config, &works, extractor)?;
-        remove_folder(&folder.work)?;
+        remove_work_folder(&folder.work)?;
         summary.counts = done.counts;
         summary.top_speakers = done.top_speakers;
         summary.outputs = done.outputs;
@@ -357,6 +360,16 @@ fn remove_folder(path: &Path) -> Result<(), OutputError> {
     }
 }
 
+/// Removes a finished work folder with its journal last, so that a kill halfway
+/// leaves a journal (and the run finalizes again) or nothing.
+fn remove_work_folder(work: &Path) -> Result<(), OutputError> {
+    for table in chunk::TABLES {
+        remove_folder(&work.join(table))?;
+    }
+    remove_file(&work.join(journal::JOURNAL_FILE))?;
+    remove_folder(work)
+}
+
 /// Removes `.NAME.XXXXXX.tmp` files (see [`crate::output::AtomicFile`]) that a killed
 /// process left in `folder` and its table folders.
 fn remove_temp_files(folder: &Path) -> Result<(), OutputError> {
@@ -400,6 +413,9 @@ mod tests {
         assert!(out.join("parts/statements/000000.parquet").exists());
 
         std::fs::write(out.join("manifest.json"), "{}").unwrap();
+        std::fs::write(out.join("parts/journal.jsonl"), "").unwrap();
+        folder.prepare(false).expect("a run killed after its manifest finalizes again");
+        std::fs::remove_file(out.join("parts/journal.jsonl")).unwrap();
         let err = folder.prepare(false).unwrap_err().to_string();
         assert!(err.contains("finished run") && err.contains("--overwrite"), "{err}");
         folder.prepare(true).unwrap();
