@@ -111,7 +111,7 @@ bench: build train-setup
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_extraction.py --threads 2
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_startup.py
 	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_memory.py --models none
-	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_memory.py --models default
+	CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python bench/bench_memory.py --models default --chunk-size 25
 
 # PolNeAR dev scores of each extractor, side by side, and the rules on train too
 # (the tagger trained on train, so only dev says anything about it). Needs ../shared.

@@ -7,10 +7,11 @@ corpus has a ratio near 1; issue #14 asks for ≤ 1.3.
 * `--models none`: PolNeAR train (840 articles, ../shared) with `--no-models`:
   4,200 and 21,000 articles, the rules only.
 * `--models default`: the sample corpus (25 articles, datasets/) with the default
-  extractor and scorers: 125 and 625 articles (half a minute on 2 cores). At these
-  sizes libtorch and the models (about 600 MB) dominate, so the ratio stays near 1
-  whatever the driver holds; it only says something about growth from tens of
-  thousands of articles on, which takes hours here.
+  extractor and scorers and the sample study (so stance is scored too): 125 and 625
+  articles (about a minute on 2 cores). `make bench` passes `--chunk-size 25`, so that
+  the two runs are 5 and 25 chunks, not one each; libtorch and the models (about
+  600 MB) are most of the memory either way. PolNeAR train with the models would take
+  hours here (it runs at about 2 articles/s).
 
     make bench            # or: .venv/bin/python bench/bench_memory.py --models none
 """
@@ -24,12 +25,11 @@ from bench_startup import measure
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("STANCEMAP_SHARED", REPO.parent / "shared")) / "data"
-TIMES = (5, 25)
 
 
-def base_articles(models):
+def base_articles(corpus):
     """(id, text) of the base corpus, or None when it is absent."""
-    if models == "none":
+    if corpus == "polnear":
         folder = SHARED / "polnear" / "train" / "text"
         if not folder.exists():
             return None
@@ -49,32 +49,41 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--models", choices=("none", "default"), default="none")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--corpus", choices=("polnear", "sample"),
+                   help="base corpus (default: polnear without models, sample with)")
+    p.add_argument("--times", default="5,25", help="the two sizes, as multiples of the base corpus")
+    p.add_argument("--chunk-size", type=int, help="stancemap's --chunk-size (default: its own, 1,000)")
     args = p.parse_args()
-    articles = base_articles(args.models)
+    times = tuple(int(t) for t in args.times.split(","))
+    articles = base_articles(args.corpus or ("polnear" if args.models == "none" else "sample"))
     if articles is None:
         print(f"skipped: {SHARED / 'polnear'} is absent")
         return
     target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     binary = str(target / "release" / "stancemap")
-    flags = ["--no-models"] if args.models == "none" else ["--device", "cpu"]
+    flags = (["--no-models"] if args.models == "none"
+             else ["--device", "cpu", "--study", str(REPO / "datasets" / "sample_study.toml")])
+    if args.chunk_size:
+        flags += ["--chunk-size", str(args.chunk_size)]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for times in TIMES:
-            corpus = pathlib.Path(tmp) / f"corpus-{times}x.jsonl"
-            write_corpus(corpus, articles, times)
-            out = pathlib.Path(tmp) / f"out-{times}x"
+        for size in times:
+            corpus = pathlib.Path(tmp) / f"corpus-{size}x.jsonl"
+            write_corpus(corpus, articles, size)
+            out = pathlib.Path(tmp) / f"out-{size}x"
             r = measure([binary, "run", "--quiet", "--threads", str(args.threads), *flags,
                          "--input", str(corpus), "--out", str(out)], repeat=1)
-            r["articles"] = len(articles) * times
-            results[f"{times}x"] = r
+            r["articles"] = len(articles) * size
+            results[f"{size}x"] = r
             corpus.unlink()
-    small, large = (results[f"{t}x"] for t in TIMES)
+    small, large = (results[f"{t}x"] for t in times)
     ratio = large["peak_rss_mb"] / small["peak_rss_mb"]
-    print(f"peak memory against corpus size, models: {args.models}, {args.threads} threads:")
+    chunking = f"--chunk-size {args.chunk_size}" if args.chunk_size else "default chunks"
+    print(f"peak memory against corpus size, models: {args.models}, {args.threads} threads, {chunking}:")
     for name, r in results.items():
         print(f"  {name:4s} {r['articles']:7d} articles  {r['wall_seconds']:7.1f} s  {r['peak_rss_mb']:8.1f} MB peak RSS")
-    print(f"  {TIMES[1]}×/{TIMES[0]}× peak RSS ratio: {ratio:.2f} (issue #14 asks for ≤ 1.3)")
-    print(json.dumps({"models": args.models, "results": results, "ratio": ratio}))
+    print(f"  {times[1]}×/{times[0]}× peak RSS ratio: {ratio:.2f} (issue #14 asks for ≤ 1.3)")
+    print(json.dumps({"models": args.models, "chunk_size": args.chunk_size, "results": results, "ratio": ratio}))
 
 
 if __name__ == "__main__":

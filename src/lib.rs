@@ -23,7 +23,10 @@
 //! (`stancemap eval`) through the same scorers a run uses.
 //!
 //! [`config`] turns what the user asked for into a saved, round-tripping
-//! [`config::RunConfig`]; [`pipeline::run`] drives the stages.
+//! [`config::RunConfig`]; [`pipeline::run`] drives the stages over the corpus in
+//! chunks, each chunk's tables written as part files and journaled (so a killed run
+//! continues), then finalizes the tables; with `--shard I/N` it does a shard's share,
+//! and [`pipeline::merge`] joins the shards.
 
 pub mod actors;
 pub mod analyze;

@@ -229,18 +229,8 @@ impl ChunkWorker {
                 text: tone_text(&s.kind, &s.content),
             })
             .collect();
-        let mut stats = scorer.stats();
-        match scorer.score(&items, &mut stats) {
-            Ok(rows) => {
-                let frame = tone_frame("statement_id", &rows).map_err(|source| RunError::Table { table: TONE, source })?;
-                write_part(work, TONE, entry.index, frame)?;
-                entry.tables.push(TONE.into());
-                entry.scoring.push(stats);
-            }
-            Err(e) => {
-                entry.task_failures.insert(TONE.into(), e.to_string());
-                self.tone = None;
-            }
+        if !score_into_part(scorer, &items, |rows| tone_frame("statement_id", rows), TONE, work, entry)? {
+            self.tone = None;
         }
         Ok(())
     }
@@ -262,23 +252,36 @@ impl ChunkWorker {
                 })
             })
             .collect();
-        let mut stats = scorer.stats();
-        match scorer.score(&items, &mut stats) {
-            Ok(rows) => {
-                let frame = stance_frame("statement_id", &rows).map_err(|source| RunError::Table {
-                    table: STANCE,
-                    source,
-                })?;
-                write_part(work, STANCE, entry.index, frame)?;
-                entry.tables.push(STANCE.into());
-                entry.scoring.push(stats);
-            }
-            Err(e) => {
-                entry.task_failures.insert(STANCE.into(), e.to_string());
-                self.stance = None;
-            }
+        if !score_into_part(scorer, &items, |rows| stance_frame("statement_id", rows), STANCE, work, entry)? {
+            self.stance = None;
         }
         Ok(())
+    }
+}
+
+/// Scores `items` and writes the chunk's part of `table`; false when the model failed
+/// (recorded in `entry`: the task is not scored again in this run).
+fn score_into_part<S: Scorer>(
+    scorer: &S,
+    items: &[S::Item],
+    frame: impl FnOnce(&[S::Row]) -> polars::prelude::PolarsResult<polars::prelude::DataFrame>,
+    table: &'static str,
+    work: &Path,
+    entry: &mut ChunkEntry,
+) -> Result<bool, RunError> {
+    let mut stats = scorer.stats();
+    match scorer.score(items, &mut stats) {
+        Ok(rows) => {
+            let frame = frame(&rows).map_err(|source| RunError::Table { table, source })?;
+            write_part(work, table, entry.index, frame)?;
+            entry.tables.push(table.into());
+            entry.scoring.push(stats);
+            Ok(true)
+        }
+        Err(e) => {
+            entry.task_failures.insert(table.into(), e.to_string());
+            Ok(false)
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::config::RunConfig;
+use crate::corpus::shard::Shard;
 
 use super::finalize::{finalize, FinishedWork};
 use super::journal::{Journal, JOURNAL_FILE};
@@ -50,50 +51,50 @@ pub fn merge(out: &Path) -> Result<RunSummary, RunError> {
         return Err(MergeError::NoShards(out.to_path_buf()).into());
     };
 
-    let mut works = Vec::new();
-    let mut config: Option<RunConfig> = None;
-    for (_, folder) in &shards {
+    let mut works: Vec<FinishedWork> = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    let mut first: Option<RunConfig> = None;
+    for (folder_index, folder) in &shards {
         let journal = Journal::read(&folder.join(JOURNAL_FILE))?;
-        let shard_config: RunConfig =
-            toml::from_str(&journal.header.config_toml).map_err(|e| MergeError::BadConfig {
-                folder: folder.clone(),
-                detail: e.to_string(),
-            })?;
-        match &config {
-            None => config = Some(shard_config),
-            Some(first) => {
-                let mut expected = first.clone();
-                expected.shard = shard_config.shard;
-                expected.threads = shard_config.threads;
-                if expected != shard_config || works.first().is_some_and(|w: &FinishedWork| w.journal.header.inputs != journal.header.inputs) {
-                    return Err(MergeError::Different {
-                        folder: folder.clone(),
-                        first: first_folder.clone(),
-                    }
-                    .into());
-                }
+        let config: RunConfig = toml::from_str(&journal.header.config_toml).map_err(|e| MergeError::BadConfig {
+            folder: folder.clone(),
+            detail: e.to_string(),
+        })?;
+        let different = || MergeError::Different {
+            folder: folder.clone(),
+            first: first_folder.clone(),
+        };
+        let Some(shard) = config.shard.filter(|s| s.index == *folder_index) else {
+            return Err(different().into());
+        };
+        if let Some(first) = &first {
+            // Shards may differ in their index, their threads and where their node
+            // mounts the output folder, nothing else.
+            let mut expected = first.clone();
+            expected.shard = Some(Shard {
+                index: shard.index,
+                count: first.shard.map_or(0, |s| s.count),
+            });
+            expected.threads = config.threads;
+            expected.out_dir = config.out_dir.clone();
+            if expected != config || works[0].journal.header.inputs != journal.header.inputs {
+                return Err(different().into());
             }
+        } else {
+            first = Some(config);
         }
+        indices.push(shard.index);
         works.push(FinishedWork {
             folder: folder.clone(),
             journal,
         });
     }
-    let Some(mut config) = config else {
+    let Some(mut config) = first else {
         return Err(MergeError::NoShards(out.to_path_buf()).into());
     };
     let count = config.shard.map_or(1, |s| s.count);
     let listed = |indices: Vec<u32>| indices.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-    let present: Vec<u32> = works
-        .iter()
-        .filter_map(|w| {
-            toml::from_str::<RunConfig>(&w.journal.header.config_toml)
-                .ok()
-                .and_then(|c| c.shard)
-                .map(|s| s.index)
-        })
-        .collect();
-    let missing: Vec<u32> = (0..count).filter(|i| !present.contains(i)).collect();
+    let missing: Vec<u32> = (0..count).filter(|i| !indices.contains(i)).collect();
     if !missing.is_empty() {
         return Err(MergeError::Missing {
             out: out.to_path_buf(),
@@ -104,7 +105,7 @@ pub fn merge(out: &Path) -> Result<RunSummary, RunError> {
     }
     let unfinished: Vec<u32> = works
         .iter()
-        .zip(&present)
+        .zip(&indices)
         .filter(|(w, _)| !w.journal.finished())
         .map(|(_, &i)| i)
         .collect();

@@ -2,7 +2,8 @@
 //!
 //! A [`Scorer`] takes texts (with stance targets where the task needs them) and
 //! returns rows with the full probability distribution. Identical inputs are scored
-//! once per run; what was truncated or deduplicated is counted for the manifest.
+//! once per call (a run calls once per chunk); what was truncated or deduplicated is
+//! counted for the manifest.
 
 mod stance;
 mod tone;
