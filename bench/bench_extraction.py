@@ -3,6 +3,8 @@
 command: `stancemap run --no-scores --extractor rules|learned|hybrid`, best of
 `--repeat` runs, articles/s from the run's own manifest (reading and extraction,
 model loading excluded) and as a ratio to the rules measured in the same command.
+`learned-1` is the learned extractor with `--chunk-size 1`: each article's windows
+tagged alone, as before the tagger batched windows across a chunk's articles.
 
     make bench            # or: .venv/bin/python bench/bench_extraction.py --threads 2
 """
@@ -31,12 +33,14 @@ def main():
     binary = target / "release" / "stancemap"
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for mode in ("rules", "learned", "hybrid"):
+        modes = {"rules": ("rules", []), "learned-1": ("learned", ["--chunk-size", "1"]),
+                 "learned": ("learned", []), "hybrid": ("hybrid", [])}
+        for mode, (extractor, flags) in modes.items():
             best = None
             for i in range(args.repeat):
                 out = pathlib.Path(tmp) / f"{mode}-{i}"
                 started = time.time()
-                subprocess.run([str(binary), "run", "--quiet", "--no-scores", "--extractor", mode,
+                subprocess.run([str(binary), "run", "--quiet", "--no-scores", "--extractor", extractor, *flags,
                                 "--threads", str(args.threads), "--device", "cpu",
                                 "--input", str(texts), "--out", str(out)], check=True)
                 wall = time.time() - started
@@ -50,8 +54,11 @@ def main():
     base = results["rules"]["articles_per_second"]
     print(f"extraction on PolNeAR dev, {args.threads} threads, best of {args.repeat}:")
     for mode, r in results.items():
-        print(f"  {mode:8s} {r['articles_per_second']:9.1f} articles/s  ({r['articles_per_second'] / base:.4f} × rules)"
+        print(f"  {mode:9s} {r['articles_per_second']:9.2f} articles/s  ({r['articles_per_second'] / base:.4f} × rules)"
               f"  {r['statements']} statements, {r['wall_seconds']:.1f} s wall with model loading")
+    one = results["learned-1"]["articles_per_second"]
+    print(f"  tagger windows batched across a chunk: learned {results['learned']['articles_per_second'] / one:.2f} ×"
+          f" learned-1")
     print(json.dumps({"threads": args.threads, "results": results}))
 
 

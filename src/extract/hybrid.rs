@@ -1,6 +1,8 @@
 //! Rules and tagger together: the rules' attribution where both found the same
 //! content, the tagger's elsewhere, the rules' other attributions added.
 
+use rayon::prelude::*;
+
 use super::learned::LearnedExtractor;
 use super::{Attribution, ExtractError, Extractor, RuleExtractor, StatementKind};
 use crate::text::{Document, Span};
@@ -78,6 +80,13 @@ impl Extractor for HybridExtractor {
     fn extract(&self, doc: &Document) -> Result<Vec<Attribution>, ExtractError> {
         let learned = self.learned.extract(doc)?;
         Ok(combine(self.rules.find(doc), learned))
+    }
+
+    fn extract_many(&self, docs: &[Document]) -> Vec<Result<Vec<Attribution>, ExtractError>> {
+        docs.par_iter()
+            .zip(self.learned.extract_each(docs))
+            .map(|(doc, learned)| Ok(combine(self.rules.find(doc), learned?)))
+            .collect()
     }
 }
 

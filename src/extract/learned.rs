@@ -3,6 +3,8 @@
 
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use super::decode::{choose_tag, decode, DecoderSettings, Tag, TokenTag};
 use super::{Attribution, ExtractError, Extractor};
 use crate::models::{ModelError, ResolvedModel, TokenTagger, Windowing};
@@ -47,22 +49,49 @@ impl LearnedExtractor {
 
     /// The best tag of every token of the document.
     pub fn token_tags(&self, doc: &Document) -> Result<Vec<TokenTag>, ExtractError> {
+        Ok(self.token_tags_many(&[doc.text])?.pop().unwrap_or_default())
+    }
+
+    /// The best tag of every token of each text, the texts' windows batched together.
+    pub fn token_tags_many(&self, texts: &[&str]) -> Result<Vec<Vec<TokenTag>>, ExtractError> {
         let tagged = {
             let tagger = self.tagger.lock().map_err(|_| ExtractError::Poisoned)?;
-            tagger.tag(doc.text)?
+            tagger.tag_many(texts)?
         };
         Ok(tagged
             .into_iter()
-            .map(|t| {
-                let (tag, probability) = choose_tag(&t.probabilities, &self.tags, &self.settings);
-                TokenTag {
-                    start: t.start,
-                    end: t.end,
-                    tag,
-                    probability,
-                }
+            .map(|tokens| {
+                tokens
+                    .into_iter()
+                    .map(|t| {
+                        let (tag, probability) = choose_tag(&t.probabilities, &self.tags, &self.settings);
+                        TokenTag {
+                            start: t.start,
+                            end: t.end,
+                            tag,
+                            probability,
+                        }
+                    })
+                    .collect()
             })
             .collect())
+    }
+
+    /// Each document's attributions, tagged together; where that fails, one document at
+    /// a time, so that only a document that fails alone is lost.
+    pub fn extract_each(&self, docs: &[Document]) -> Vec<Result<Vec<Attribution>, ExtractError>> {
+        let texts: Vec<&str> = docs.iter().map(|d| d.text).collect();
+        match self.token_tags_many(&texts) {
+            Ok(tags) => docs
+                .par_iter()
+                .zip(tags)
+                .map(|(doc, tags)| Ok(decode(doc, &tags, &self.settings)))
+                .collect(),
+            Err(e) => {
+                tracing::warn!("tagging {} documents together failed ({e}); tagging them one by one", docs.len());
+                docs.par_iter().map(|doc| self.extract(doc)).collect()
+            }
+        }
     }
 }
 
@@ -73,5 +102,9 @@ impl Extractor for LearnedExtractor {
 
     fn extract(&self, doc: &Document) -> Result<Vec<Attribution>, ExtractError> {
         Ok(decode(doc, &self.token_tags(doc)?, &self.settings))
+    }
+
+    fn extract_many(&self, docs: &[Document]) -> Vec<Result<Vec<Attribution>, ExtractError>> {
+        self.extract_each(docs)
     }
 }

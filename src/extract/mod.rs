@@ -77,10 +77,17 @@ pub enum ExtractError {
     Poisoned,
 }
 
-/// Finds attributions in one document.
+/// Finds attributions in one document, or in many at once.
 pub trait Extractor: Send + Sync {
     fn name(&self) -> &'static str;
     fn extract(&self, doc: &Document) -> Result<Vec<Attribution>, ExtractError>;
+
+    /// Each document's attributions (a run passes a chunk's articles). Extractors that
+    /// run a model batch across the documents; the rules take them in parallel.
+    fn extract_many(&self, docs: &[Document]) -> Vec<Result<Vec<Attribution>, ExtractError>> {
+        use rayon::prelude::*;
+        docs.par_iter().map(|doc| self.extract(doc)).collect()
+    }
 }
 
 /// The attribution tagger a learned or hybrid extractor runs, and how.

@@ -156,40 +156,79 @@ impl TokenTagger {
 
     /// Every token of `text` with its label probabilities.
     pub fn tag(&self, text: &str) -> Result<Vec<TaggedToken>, ModelError> {
-        let encoding = self.tokenizer.encode(text, false).map_err(|e| ModelError::Tokenize {
-            model: self.name.clone(),
-            detail: e.to_string(),
-        })?;
-        let ids: Vec<i64> = encoding.get_ids().iter().map(|&i| i as i64).collect();
-        let offsets = encoding.get_offsets();
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let spans = windows(ids.len(), self.windowing.window - 2, self.windowing.overlap);
-        let mut window_probabilities: Vec<Vec<Vec<f32>>> = Vec::with_capacity(spans.len());
-        for chunk in spans.chunks(self.windowing.batch_size) {
-            window_probabilities.extend(self.forward(&ids, chunk)?);
-        }
-        let mut out = Vec::with_capacity(ids.len());
-        for (token, &(start, end)) in offsets.iter().enumerate() {
-            let best = best_window(&spans, token);
-            let (window_start, _) = spans[best];
-            // +1: the window's first row is the [CLS] token.
-            let probabilities = window_probabilities[best][token - window_start + 1].clone();
-            out.push(TaggedToken {
-                start,
-                end,
-                probabilities,
-            });
-        }
-        Ok(out)
+        Ok(self.tag_many(&[text])?.pop().unwrap_or_default())
     }
 
-    fn forward(&self, ids: &[i64], spans: &[(usize, usize)]) -> Result<Vec<Vec<Vec<f32>>>, ModelError> {
-        let width = spans.iter().map(|(b, e)| e - b + 2).max().unwrap_or(2);
-        let mut input = Vec::with_capacity(spans.len() * width);
-        let mut mask = Vec::with_capacity(spans.len() * width);
-        for &(b, e) in spans {
+    /// Tags several texts with the windows of all of them batched together, longest
+    /// first, so that batches are full and pad little (one text's windows alone make
+    /// a short last batch and a ragged one). A failure fails the whole call.
+    pub fn tag_many(&self, texts: &[&str]) -> Result<Vec<Vec<TaggedToken>>, ModelError> {
+        let mut encoded: Vec<Encoded> = Vec::with_capacity(texts.len());
+        for text in texts {
+            let encoding = self.tokenizer.encode(*text, false).map_err(|e| ModelError::Tokenize {
+                model: self.name.clone(),
+                detail: e.to_string(),
+            })?;
+            let ids: Vec<i64> = encoding.get_ids().iter().map(|&i| i as i64).collect();
+            let spans = if ids.is_empty() {
+                Vec::new()
+            } else {
+                windows(ids.len(), self.windowing.window - 2, self.windowing.overlap)
+            };
+            encoded.push(Encoded {
+                ids,
+                offsets: encoding.get_offsets().to_vec(),
+                spans,
+            });
+        }
+        let mut order: Vec<(usize, usize)> = encoded
+            .iter()
+            .enumerate()
+            .flat_map(|(text, e)| (0..e.spans.len()).map(move |window| (text, window)))
+            .collect();
+        // Stable, so equal lengths keep text order and a run batches the same way twice.
+        order.sort_by_key(|&(text, window)| {
+            let (start, end) = encoded[text].spans[window];
+            std::cmp::Reverse(end - start)
+        });
+        let mut probabilities: Vec<Vec<Vec<Vec<f32>>>> =
+            encoded.iter().map(|e| vec![Vec::new(); e.spans.len()]).collect();
+        for batch in order.chunks(self.windowing.batch_size) {
+            let windows: Vec<(&[i64], (usize, usize))> = batch
+                .iter()
+                .map(|&(text, window)| (&encoded[text].ids[..], encoded[text].spans[window]))
+                .collect();
+            for (&(text, window), tokens) in batch.iter().zip(self.forward(&windows)?) {
+                probabilities[text][window] = tokens;
+            }
+        }
+        Ok(encoded
+            .iter()
+            .zip(probabilities)
+            .map(|(e, window_probabilities)| {
+                e.offsets
+                    .iter()
+                    .enumerate()
+                    .map(|(token, &(start, end))| {
+                        let best = best_window(&e.spans, token);
+                        let (window_start, _) = e.spans[best];
+                        TaggedToken {
+                            start,
+                            end,
+                            probabilities: window_probabilities[best][token - window_start + 1].clone(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// Runs windows (each a token range of its text's ids) as one padded batch.
+    fn forward(&self, windows: &[(&[i64], (usize, usize))]) -> Result<Vec<Vec<Vec<f32>>>, ModelError> {
+        let width = windows.iter().map(|(_, (b, e))| e - b + 2).max().unwrap_or(2);
+        let mut input = Vec::with_capacity(windows.len() * width);
+        let mut mask = Vec::with_capacity(windows.len() * width);
+        for &(ids, (b, e)) in windows {
             let pad = width - (e - b + 2);
             input.push(self.cls_id);
             input.extend_from_slice(&ids[b..e]);
@@ -202,7 +241,7 @@ impl TokenTagger {
             ids: &input,
             mask: &mask,
             types: Some(&types),
-            rows: spans.len(),
+            rows: windows.len(),
             width,
         };
         let probabilities = self
@@ -218,6 +257,13 @@ impl TokenTagger {
             .map(|window| window.chunks(labels).map(<[f32]>::to_vec).collect())
             .collect())
     }
+}
+
+/// A text's token ids, their character offsets, and its windows.
+struct Encoded {
+    ids: Vec<i64>,
+    offsets: Vec<(usize, usize)>,
+    spans: Vec<(usize, usize)>,
 }
 
 /// Token ranges `[start, end)` of at most `size` tokens, neighbours sharing `overlap`.

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::actors::{Actor, ActorResolver};
 use crate::config::RunConfig;
 use crate::corpus::{Article, Skipped};
-use crate::extract::Extractor;
+use crate::extract::{Attribution, ExtractError, Extractor};
 use crate::models::Task;
 use crate::output::{
     actor_mentions_frame, articles_frame, stance_frame, statements_frame, tone_frame, write_parquet, ActorMentionRow,
@@ -149,10 +149,19 @@ impl ChunkWorker {
         }
 
         let extract = || -> Vec<(Result<ArticleResult, Skipped>, usize)> {
+            let docs: Vec<Document> = chunk.articles.par_iter().map(|(a, _)| Document::new(&a.text)).collect();
+            let found = self.extractor.extract_many(&docs);
             chunk
                 .articles
                 .par_iter()
-                .map(|(article, input)| (process_article(article, self.extractor.as_ref(), &self.resolver), *input))
+                .zip(docs)
+                .zip(found)
+                .map(|(((article, input), doc), found)| {
+                    (
+                        article_result(article, &doc, found, self.extractor.name(), &self.resolver),
+                        *input,
+                    )
+                })
                 .collect()
         };
         let outcomes = match &self.pool {
@@ -352,21 +361,22 @@ pub fn statement_id(article_id: &str, content_start: i64, content_end: i64) -> S
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// An article whose extraction failed is skipped (named by file, line and id) and
-/// the run goes on.
-fn process_article(
+/// An article's rows from what the extractor found in it. An article whose extraction
+/// failed is skipped (named by file, line and id) and the run goes on.
+fn article_result(
     article: &Article,
-    extractor: &dyn Extractor,
+    doc: &Document,
+    found: Result<Vec<Attribution>, ExtractError>,
+    extractor: &str,
     resolver: &ActorResolver,
 ) -> Result<ArticleResult, Skipped> {
-    let doc = Document::new(&article.text);
-    let attributions = extractor.extract(&doc).map_err(|e| Skipped {
+    let attributions = found.map_err(|e| Skipped {
         file: article.origin_file.clone(),
         line: article.origin_line,
         article_id: Some(article.id.clone()),
         reason: format!("extraction failed: {e}"),
     })?;
-    let resolved = resolver.resolve_article(&doc, &attributions);
+    let resolved = resolver.resolve_article(doc, &attributions);
     let offsets = CharOffsets::new(&article.text);
     let at = |byte: usize| offsets.char_of(byte) as i64;
     let mut actors = Vec::new();
@@ -397,7 +407,7 @@ fn process_article(
                 sentence_start: at(a.sentences.start),
                 sentence_end: at(a.sentences.end),
                 confidence: a.confidence,
-                extractor: extractor.name().to_string(),
+                extractor: extractor.to_string(),
                 resolution,
             }
         })

@@ -76,6 +76,23 @@ fn windowed_token_probabilities_match_transformers() {
         }
     }
     assert!(tagger.tag("").unwrap().is_empty());
+
+    // Texts tagged together (their windows batched across texts, longest first) read
+    // as each alone, empty ones included.
+    let third = text.char_indices().nth(text.chars().count() / 3).map_or(0, |(i, _)| i);
+    let texts = [&text[..third], "", text, "A short one."];
+    let together = tagger.tag_many(&texts).unwrap();
+    assert_eq!(together.len(), texts.len());
+    for (text, tagged) in texts.iter().zip(&together) {
+        let alone = tagger.tag(text).unwrap();
+        assert_eq!(alone.len(), tagged.len());
+        for (a, b) in alone.iter().zip(tagged) {
+            assert_eq!((a.start, a.end), (b.start, b.end));
+            for (x, y) in a.probabilities.iter().zip(&b.probabilities) {
+                assert!((x - y).abs() < 1e-5, "{x} against {y}");
+            }
+        }
+    }
 }
 
 #[test]
