@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use stancemap::analyze::report::ReportOptions;
+use stancemap::analyze::stats::IntervalMethod;
 use stancemap::analyze::{compare, write_report, CompareOptions, GroupBy, Period};
 use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
 use stancemap::extract::ExtractorChoice;
@@ -223,6 +224,20 @@ struct CompareArgs {
     /// Cells with fewer statements are marked as too few.
     #[arg(long, default_value_t = 5)]
     min_n: u64,
+    /// 95% intervals: clustered (articles as clusters: statements of one article are not
+    /// independent) or wilson (every statement independent).
+    #[arg(long, default_value = "clustered")]
+    interval: IntervalArg,
+    /// Also the difference between two groups (ids as in the `group` column): B's mean
+    /// less A's, per target and for tone, with its interval.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    diff: Option<Vec<String>>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum IntervalArg {
+    Clustered,
+    Wilson,
 }
 
 impl CompareArgs {
@@ -241,6 +256,14 @@ impl CompareArgs {
                 EveryArg::Month => Period::Month,
             },
             min_n: self.min_n,
+            interval: match self.interval {
+                IntervalArg::Clustered => IntervalMethod::Clustered,
+                IntervalArg::Wilson => IntervalMethod::Wilson,
+            },
+            diff: self.diff.as_ref().and_then(|pair| match pair.as_slice() {
+                [a, b] => Some((a.clone(), b.clone())),
+                _ => None,
+            }),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `stancemap compare`: stance per group and target, tone per group, and both over
-//! time, each as a mean with a 95% interval ([`super::stats`]).
+//! time, each as a mean with a 95% interval ([`super::stats`]: cluster-robust over
+//! articles by default), and with `--diff` the difference of two groups.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::stats::{Difference, IntervalMethod, Scored};
 use super::{date_from_days, days_from_date, AnalyzeError, Columns, Estimate, RunTables};
 
 /// What rows are grouped by.
@@ -62,8 +64,13 @@ pub struct CompareOptions {
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
     pub every: Period,
-    /// Cells with fewer statements are kept but marked sparse.
+    /// Cells with fewer statements, or with all from one article, are kept but marked sparse.
     pub min_n: u64,
+    #[serde(default)]
+    pub interval: IntervalMethod,
+    /// Two groups whose difference (second less first) is reported per measure.
+    #[serde(default)]
+    pub diff: Option<(String, String)>,
 }
 
 impl Default for CompareOptions {
@@ -75,6 +82,8 @@ impl Default for CompareOptions {
             until: None,
             every: Period::Week,
             min_n: 5,
+            interval: IntervalMethod::default(),
+            diff: None,
         }
     }
 }
@@ -130,6 +139,9 @@ pub struct Comparison {
     pub stance: Vec<StanceCell>,
     pub tone: Vec<ToneCell>,
     pub timeline: Vec<TimelinePoint>,
+    /// `--diff A B`: B's mean less A's, per target and for tone.
+    #[serde(default)]
+    pub differences: Vec<DifferenceCell>,
     /// Statements left out: no group (unattributed, no affiliation or no source).
     pub without_group: u64,
     /// Statements in the comparison without an article date (absent from timelines).
@@ -138,11 +150,20 @@ pub struct Comparison {
     pub has_stance: bool,
 }
 
-pub const INTERVAL: &str = "95% Wilson score interval on the mean rescaled to [0, 1] (conservative)";
+/// One measure (a target, or "tone") of `--diff A B`: B's mean less A's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DifferenceCell {
+    pub measure: String,
+    pub group_a: String,
+    pub group_b: String,
+    #[serde(flatten)]
+    pub difference: Difference,
+}
 
 /// One scored statement with its group and date.
 struct Observation {
     group: String,
+    article: String,
     group_name: String,
     days: Option<i64>,
     measure: String,
@@ -233,6 +254,20 @@ pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, Analy
         )?;
         read_observations(&joined, run, "tone", options.by, None, &mut observations)?;
     }
+    if let Some((a, b)) = &options.diff {
+        for group in [a, b] {
+            if !observations.iter().any(|o| &o.group == group) {
+                let mut known: Vec<&str> = observations.iter().map(|o| o.group.as_str()).collect();
+                known.sort_unstable();
+                known.dedup();
+                return Err(AnalyzeError::UnknownGroup {
+                    group: group.clone(),
+                    by: options.by.as_str(),
+                    known: known.into_iter().take(30).collect::<Vec<_>>().join(", "),
+                });
+            }
+        }
+    }
     let scope = Scope {
         targets,
         without_group,
@@ -321,6 +356,7 @@ fn read_observations(
         }
     };
     let days = c.ints("days")?;
+    let articles = c.strings("article_id")?;
     let values = c.floats("value")?;
     let labels = c.strings("label")?;
     let measures = match measure_column {
@@ -337,6 +373,7 @@ fn read_observations(
         out.push(Observation {
             group_name: names[i].clone().unwrap_or_else(|| group.clone()),
             group,
+            article: articles[i].clone().unwrap_or_default(),
             days: days[i],
             measure,
             value,
@@ -364,21 +401,27 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     } = scope;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     // (group, measure) -> values and label counts; (group, measure, period) -> values.
-    let mut cells: BTreeMap<(String, String), (Vec<f64>, BTreeMap<String, u64>)> = BTreeMap::new();
-    let mut periods: BTreeMap<(String, String, NaiveDate), Vec<f64>> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, String), (Vec<Scored>, BTreeMap<String, u64>)> = BTreeMap::new();
+    let mut periods: BTreeMap<(String, String, NaiveDate), Vec<Scored>> = BTreeMap::new();
     for o in &observations {
         names.entry(o.group.clone()).or_insert_with(|| o.group_name.clone());
+        let scored = Scored {
+            value: o.value,
+            article: &o.article,
+        };
         let cell = cells.entry((o.group.clone(), o.measure.clone())).or_default();
-        cell.0.push(o.value);
+        cell.0.push(scored);
         *cell.1.entry(o.label.clone()).or_default() += 1;
         if let Some(date) = o.days.and_then(date_from_days) {
             periods
                 .entry((o.group.clone(), o.measure.clone(), options.every.start(date)))
                 .or_default()
-                .push(o.value);
+                .push(scored);
         }
     }
-    let sparse = |e: &Estimate| e.n < options.min_n;
+    let estimate = |values: &[Scored]| Estimate::of(values, options.interval);
+    // One article says nothing about how another would read, whatever its count.
+    let sparse = |e: &Estimate| e.n < options.min_n || e.articles < 2;
     // Groups by how much they said (statements in the tone table, else stance rows).
     let mut weight: BTreeMap<&String, u64> = BTreeMap::new();
     for ((group, _), (values, _)) in &cells {
@@ -394,7 +437,7 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
         let group_name = names[group].clone();
         for target in &targets {
             if let Some((values, labels)) = cells.get(&(group.clone(), target.clone())) {
-                if let Some(estimate) = Estimate::of(values) {
+                if let Some(estimate) = estimate(values) {
                     stance.push(StanceCell {
                         group: group.clone(),
                         group_name: group_name.clone(),
@@ -409,7 +452,7 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
             }
         }
         if let Some((values, labels)) = cells.get(&(group.clone(), "tone".to_string())) {
-            if let Some(estimate) = Estimate::of(values) {
+            if let Some(estimate) = estimate(values) {
                 tone.push(ToneCell {
                     group: group.clone(),
                     group_name: group_name.clone(),
@@ -426,7 +469,7 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     let mut timeline: Vec<TimelinePoint> = periods
         .into_iter()
         .filter_map(|((group, measure, period_start), values)| {
-            let estimate = Estimate::of(&values)?;
+            let estimate = estimate(&values)?;
             Some(TimelinePoint {
                 group_name: names[&group].clone(),
                 group,
@@ -444,15 +487,33 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
             .then(order.get(&a.group).cmp(&order.get(&b.group)))
             .then(a.period_start.cmp(&b.period_start))
     });
+    let mut differences = Vec::new();
+    if let Some((a, b)) = &options.diff {
+        let measures = targets.iter().cloned().chain(has_tone.then(|| "tone".to_string()));
+        for measure in measures {
+            let values = |group: &String| cells.get(&(group.clone(), measure.clone())).map(|c| c.0.as_slice());
+            if let (Some(va), Some(vb)) = (values(a), values(b)) {
+                if let Some(difference) = Difference::of(va, vb, options.interval) {
+                    differences.push(DifferenceCell {
+                        measure,
+                        group_a: a.clone(),
+                        group_b: b.clone(),
+                        difference,
+                    });
+                }
+            }
+        }
+    }
     Comparison {
         run: run.display().to_string(),
         options: options.clone(),
-        interval: INTERVAL.into(),
+        interval: options.interval.describe().into(),
         groups,
         targets,
         stance,
         tone,
         timeline,
+        differences,
         without_group,
         without_date,
         has_tone,
@@ -461,8 +522,9 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
 }
 
 impl Comparison {
-    /// `stance_matrix`, `tone` and `timeline` as data frames.
-    pub fn frames(&self) -> PolarsResult<[(&'static str, DataFrame); 3]> {
+    /// `stance_matrix`, `tone`, `timeline` and (with `--diff`) `differences` as data
+    /// frames.
+    pub fn frames(&self) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
         let s = &self.stance;
         let stance = DataFrame::new(vec![
             Column::new("group".into(), s.iter().map(|c| c.group.clone()).collect::<Vec<_>>()),
@@ -538,7 +600,26 @@ impl Comparison {
             ),
             Column::new("sparse".into(), p.iter().map(|c| c.sparse).collect::<Vec<_>>()),
         ])?;
-        Ok([("stance_matrix", stance), ("tone", tone), ("timeline", timeline)])
+        let mut frames = vec![("stance_matrix", stance), ("tone", tone), ("timeline", timeline)];
+        if !self.differences.is_empty() {
+            let d = &self.differences;
+            let text = |f: fn(&DifferenceCell) -> String| d.iter().map(f).collect::<Vec<_>>();
+            let number = |f: fn(&Difference) -> f64| d.iter().map(|c| f(&c.difference)).collect::<Vec<_>>();
+            frames.push((
+                "differences",
+                DataFrame::new(vec![
+                    Column::new("measure".into(), text(|c| c.measure.clone())),
+                    Column::new("group_a".into(), text(|c| c.group_a.clone())),
+                    Column::new("group_b".into(), text(|c| c.group_b.clone())),
+                    Column::new("n_a".into(), d.iter().map(|c| c.difference.n_a).collect::<Vec<_>>()),
+                    Column::new("n_b".into(), d.iter().map(|c| c.difference.n_b).collect::<Vec<_>>()),
+                    Column::new("difference".into(), number(|x| x.difference)),
+                    Column::new("ci_low".into(), number(|x| x.ci_low)),
+                    Column::new("ci_high".into(), number(|x| x.ci_high)),
+                ])?,
+            ));
+        }
+        Ok(frames)
     }
 
     /// Writes `compare/*.parquet` into `dir`; returns the paths.
@@ -632,9 +713,28 @@ impl Comparison {
         } else {
             let _ = writeln!(s, "\nTone: this run has no tone.parquet (no tone model)");
         }
+        if !self.differences.is_empty() {
+            let _ = writeln!(s, "\nDifferences: second less first ({})", self.interval);
+            for d in &self.differences {
+                let x = &d.difference;
+                let _ = writeln!(
+                    s,
+                    "  {:<twidth$}  {} − {}  {:>+6.2}  [{:+.2}, {:+.2}]  n {} and {}{}",
+                    d.measure,
+                    d.group_b,
+                    d.group_a,
+                    x.difference,
+                    x.ci_low,
+                    x.ci_high,
+                    x.n_b,
+                    x.n_a,
+                    if x.ci_low > 0.0 || x.ci_high < 0.0 { "  (interval excludes 0)" } else { "" }
+                );
+            }
+        }
         let _ = writeln!(
             s,
-            "\n(few) = fewer than {} statements. Statements without {by}, left out: {}. Without a date, missing from the {}ly timeline: {}.",
+            "\n(few) = fewer than {} statements, or all from one article. Statements without {by}, left out: {}. Without a date, missing from the {}ly timeline: {}.",
             self.options.min_n,
             self.without_group,
             self.options.every.as_str(),

@@ -1,5 +1,6 @@
 //! `stancemap compare` on a small run written here as Parquet, checked against
-//! means, counts and Wilson intervals computed by hand.
+//! means, counts and intervals (Wilson, and cluster-robust over articles) computed by
+//! hand.
 
 use crate::common::*;
 use polars::prelude::*;
@@ -117,7 +118,8 @@ fn find<'a>(rows: &'a serde_json::Value, pairs: &[(&str, &str)]) -> &'a serde_js
 fn means_counts_and_intervals_match_the_hand_computation() {
     let dir = tempfile::tempdir().unwrap();
     fixture_run(dir.path());
-    let c = compare(dir.path(), &["--min-n", "3"]);
+    let c = compare(dir.path(), &["--min-n", "3", "--interval", "wilson"]);
+    assert!(c["interval"].as_str().unwrap().contains("Wilson"));
 
     // Tone: Alice 0.5, 0.1, −0.3; Bob −0.8.
     let alice = find(&c["tone"], &[("group", "alice")]);
@@ -166,12 +168,64 @@ fn means_counts_and_intervals_match_the_hand_computation() {
     assert_eq!(written.height(), 2);
 }
 
+/// The default interval, by hand: CR1 over articles, `mean ± t(G−1) · √(G/(G−1) ·
+/// Σ_g u_g²)` with `u_g` the article's summed `(y − mean) / n`, clipped to [−1, 1].
+#[test]
+fn clustered_intervals_and_differences_match_the_hand_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_run(dir.path());
+    let c = compare(dir.path(), &["--diff", "alice", "bob"]);
+    assert!(c["interval"].as_str().unwrap().contains("cluster-robust"));
+
+    // Alice's tone 0.5 (a1), 0.1 (a2), −0.3 (a3): u = 0.1333, 0, −0.1333;
+    // V = 3/2 · 0.035556 = 0.053333; t(2) = 4.303; half 0.99373.
+    let alice = find(&c["tone"], &[("group", "alice")]);
+    assert_estimate(alice, 3, 0.1, -0.8937, 1.0);
+    assert_eq!(alice["articles"], 3);
+    // Bob: one article, so the whole scale.
+    assert_estimate(find(&c["tone"], &[("group", "bob")]), 1, -0.8, -1.0, 1.0);
+    // Alice toward the ceasefire 0.6, −0.2, 0.3 in three articles: half 1.00403.
+    assert_estimate(
+        find(&c["stance"], &[("group", "alice"), ("target_id", "ceasefire")]),
+        3,
+        0.2333,
+        -0.7707,
+        1.0,
+    );
+
+    // Bob less Alice in tone: −0.8 − 0.1 = −0.9; Bob's statement shares article a1
+    // with Alice's and adds nothing to its article's sum (its own mean): u = −0.1333,
+    // 0, 0.1333 as above, so the half-width is again 0.99373.
+    let tone = find(&c["differences"], &[("measure", "tone")]);
+    assert_eq!((tone["group_a"].as_str(), tone["group_b"].as_str()), (Some("alice"), Some("bob")));
+    assert_eq!((tone["n_a"].as_u64(), tone["n_b"].as_u64()), (Some(3), Some(1)));
+    let close = |key: &str, want: f64| {
+        let got = tone[key].as_f64().unwrap();
+        assert!((got - want).abs() < 5e-4, "{key}: {got} vs {want}");
+    };
+    close("difference", -0.9);
+    close("ci_low", -1.8937);
+    close("ci_high", 0.0937);
+    assert!(dir.path().join("compare/differences.parquet").is_file());
+
+    let table = run(&["compare", "--run", dir.path().to_str().unwrap(), "--diff", "alice", "bob"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("Differences: second less first") && text.contains("bob − alice"), "{text}");
+    let unknown = run(&["compare", "--run", dir.path().to_str().unwrap(), "--diff", "alice", "carol"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("\"carol\"") && stderr.contains("alice, bob"), "{stderr}");
+}
+
 #[test]
 fn filters_periods_and_groupings() {
     let dir = tempfile::tempdir().unwrap();
     fixture_run(dir.path());
     // One month: Alice's June tone 0.5 and 0.1.
-    let c = compare(dir.path(), &["--every", "month", "--target", "ceasefire"]);
+    let c = compare(
+        dir.path(),
+        &["--every", "month", "--target", "ceasefire", "--interval", "wilson"],
+    );
     let june = find(
         &c["timeline"],
         &[("group", "alice"), ("measure", "tone"), ("period_start", "2025-06-01")],
@@ -185,13 +239,13 @@ fn filters_periods_and_groupings() {
         .all(|r| r["target_id"] == "ceasefire"));
 
     // From 5 June: only the second article (undated articles fall outside a range).
-    let c = compare(dir.path(), &["--since", "2025-06-05"]);
+    let c = compare(dir.path(), &["--since", "2025-06-05", "--interval", "wilson"]);
     let tone = c["tone"].as_array().unwrap();
     assert_eq!(tone.len(), 1);
     assert_estimate(&tone[0], 1, 0.1, -0.8692, 0.9105);
 
     // By outlet the unattributed statement counts: Herald 0.1 and 0.2.
-    let c = compare(dir.path(), &["--by", "source"]);
+    let c = compare(dir.path(), &["--by", "source", "--interval", "wilson"]);
     assert_estimate(find(&c["tone"], &[("group", "Herald")]), 2, 0.15, -0.7565, 0.8592);
     assert_eq!(c["without_group"], 0);
 
