@@ -50,6 +50,8 @@ pub struct ActorRow {
     pub in_study: bool,
     pub statement_count: i64,
     pub article_count: i64,
+    /// Speaker texts of its statements, most frequent first.
+    pub mention_forms: Vec<String>,
 }
 
 /// How often a chunk resolved a speaker to an actor under one name form; the run's
@@ -179,6 +181,18 @@ pub fn actors_frame(rows: &[ActorRow]) -> PolarsResult<DataFrame> {
             "article_count",
             rows.iter().map(|r| r.article_count).collect::<Vec<_>>(),
         ),
+        {
+            let forms: ListChunked = rows
+                .iter()
+                .map(|r| Some(Series::new(PlSmallStr::EMPTY, &r.mention_forms)))
+                .collect();
+            let forms = if rows.is_empty() {
+                Series::new_empty("mention_forms".into(), &DataType::List(Box::new(DataType::String)))
+            } else {
+                forms.into_series().with_name("mention_forms".into())
+            };
+            forms.into()
+        },
     ])
 }
 

@@ -318,7 +318,12 @@ struct StatementTally {
     per_actor: HashMap<String, i64>,
     /// An article's statements are all in one part, so articles per actor add up.
     articles_per_actor: HashMap<String, i64>,
+    /// Per actor, how often each speaker text named it.
+    forms: HashMap<String, HashMap<String, u64>>,
 }
+
+/// Mention forms listed per actor in `actors.parquet`.
+const MENTION_FORMS_LISTED: usize = 20;
 
 impl StatementTally {
     fn add(&mut self, frame: &DataFrame) -> PolarsResult<()> {
@@ -331,15 +336,32 @@ impl StatementTally {
         let mut seen: HashSet<(&str, &str)> = HashSet::new();
         let actors = frame.column("actor_id")?.str()?;
         let articles = frame.column("article_id")?.str()?;
-        for (actor, article) in actors.into_iter().zip(articles) {
+        let speakers = frame.column("speaker_text")?.str()?;
+        for ((actor, article), speaker) in actors.into_iter().zip(articles).zip(speakers) {
             if let (Some(actor), Some(article)) = (actor, article) {
                 *self.per_actor.entry(actor.to_string()).or_insert(0) += 1;
                 if seen.insert((actor, article)) {
                     *self.articles_per_actor.entry(actor.to_string()).or_insert(0) += 1;
                 }
+                if let Some(speaker) = speaker {
+                    let forms = self.forms.entry(actor.to_string()).or_default();
+                    *forms.entry(speaker.trim().to_string()).or_insert(0) += 1;
+                }
             }
         }
         Ok(())
+    }
+}
+
+impl StatementTally {
+    /// An actor's speaker texts, most frequent first (ties in sort order).
+    fn mention_forms(&self, actor: &str) -> Vec<String> {
+        let Some(forms) = self.forms.get(actor) else {
+            return Vec::new();
+        };
+        let mut forms: Vec<(&String, &u64)> = forms.iter().collect();
+        forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        forms.into_iter().take(MENTION_FORMS_LISTED).map(|(f, _)| f.clone()).collect()
     }
 }
 
@@ -354,6 +376,7 @@ fn actor_rows(actors: &HashMap<String, Actor>, tally: &StatementTally) -> Vec<Ac
             in_study: a.in_study,
             statement_count: tally.per_actor.get(&a.id).copied().unwrap_or(0),
             article_count: tally.articles_per_actor.get(&a.id).copied().unwrap_or(0),
+            mention_forms: tally.mention_forms(&a.id),
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -455,5 +478,7 @@ mod tests {
         assert_eq!(tally.articles_per_actor["a"], 2, "once per part, and parts never share an article");
         assert_eq!(tally.by_kind["direct"], 6);
         assert_eq!((tally.without_speaker, tally.without_actor), (2, 2));
+        assert_eq!(tally.mention_forms("a"), vec!["A", "he"], "most frequent first, then in sort order");
+        assert!(tally.mention_forms("nobody").is_empty());
     }
 }
