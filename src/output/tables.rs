@@ -163,16 +163,23 @@ pub fn statements_frame(rows: &[StatementRow]) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// Who each actor is: the columns `actors` and the chunks' actor mentions share.
+fn identity_columns<R>(rows: &[R], who: impl Fn(&R) -> (&str, &str, &str, Option<&str>, bool)) -> Vec<Column> {
+    let whos: Vec<_> = rows.iter().map(who).collect();
+    vec![
+        column("actor_id", whos.iter().map(|w| w.0).collect::<Vec<_>>()),
+        column("name", whos.iter().map(|w| w.1).collect::<Vec<_>>()),
+        column("kind", whos.iter().map(|w| w.2).collect::<Vec<_>>()),
+        column("affiliation", whos.iter().map(|w| w.3).collect::<Vec<_>>()),
+        column("in_study", whos.iter().map(|w| w.4).collect::<Vec<_>>()),
+    ]
+}
+
 pub fn actors_frame(rows: &[ActorRow]) -> PolarsResult<DataFrame> {
-    build(vec![
-        column("actor_id", rows.iter().map(|r| r.actor_id.clone()).collect::<Vec<_>>()),
-        column("name", rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>()),
-        column("kind", rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>()),
-        column(
-            "affiliation",
-            rows.iter().map(|r| r.affiliation.clone()).collect::<Vec<_>>(),
-        ),
-        column("in_study", rows.iter().map(|r| r.in_study).collect::<Vec<_>>()),
+    let mut columns = identity_columns(rows, |r| {
+        (&r.actor_id, &r.name, &r.kind, r.affiliation.as_deref(), r.in_study)
+    });
+    columns.extend([
         column(
             "statement_count",
             rows.iter().map(|r| r.statement_count).collect::<Vec<_>>(),
@@ -193,21 +200,16 @@ pub fn actors_frame(rows: &[ActorRow]) -> PolarsResult<DataFrame> {
             };
             forms.into()
         },
-    ])
+    ]);
+    build(columns)
 }
 
 pub fn actor_mentions_frame(rows: &[ActorMentionRow]) -> PolarsResult<DataFrame> {
-    build(vec![
-        column("actor_id", rows.iter().map(|r| r.actor_id.clone()).collect::<Vec<_>>()),
-        column("name", rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>()),
-        column("kind", rows.iter().map(|r| r.kind.clone()).collect::<Vec<_>>()),
-        column(
-            "affiliation",
-            rows.iter().map(|r| r.affiliation.clone()).collect::<Vec<_>>(),
-        ),
-        column("in_study", rows.iter().map(|r| r.in_study).collect::<Vec<_>>()),
-        column("mentions", rows.iter().map(|r| r.mentions).collect::<Vec<_>>()),
-    ])
+    let mut columns = identity_columns(rows, |r| {
+        (&r.actor_id, &r.name, &r.kind, r.affiliation.as_deref(), r.in_study)
+    });
+    columns.push(column("mentions", rows.iter().map(|r| r.mentions).collect::<Vec<_>>()));
+    build(columns)
 }
 
 /// Reads back what [`actor_mentions_frame`] wrote.
