@@ -355,6 +355,15 @@ fn proper_name(mention: &str) -> Option<String> {
     while start > 0 && (starts_upper(words[start - 1]) || is_name_particle(words[start - 1])) {
         start -= 1;
     }
+    // The name follows the last title in the run: "Kestrian Prime Minister Tomas
+    // Brenner" and "Defence Minister Piotr Sand" are Tomas Brenner and Piotr Sand,
+    // whom a later "Brenner" or "Sand" joins (a title word at the end is no title).
+    if let Some(last_title) = (start..end.saturating_sub(1))
+        .rev()
+        .find(|&i| TITLES.contains(&words[i].to_lowercase().as_str()))
+    {
+        start = last_title + 1;
+    }
     while start < end && (TITLES.contains(&words[start].to_lowercase().as_str()) || is_name_particle(words[start])) {
         start += 1;
     }
@@ -527,6 +536,15 @@ mod tests {
             Some("Donald Trump")
         );
         assert_eq!(proper_name("Sen. Ted Cruz").as_deref(), Some("Ted Cruz"));
+        assert_eq!(
+            proper_name("Kestrian Prime Minister Tomas Brenner").as_deref(),
+            Some("Tomas Brenner")
+        );
+        assert_eq!(proper_name("Defence Minister Piotr Sand").as_deref(), Some("Piotr Sand"));
+        assert_eq!(
+            proper_name("Valdorian President Mara Ilves").as_deref(),
+            Some("Mara Ilves")
+        );
         assert_eq!(proper_name("the spokesman"), None);
         assert_eq!(proper_name("Trump supporters"), None);
     }
