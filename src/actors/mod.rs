@@ -286,7 +286,7 @@ impl ActorResolver {
             .copied()
             .filter(|w| !matches!(*w, "the" | "a" | "an" | "some" | "several" | "many" | "two" | "three"))
             .collect();
-        if description.is_empty() {
+        if description.is_empty() || !names_someone(&description) {
             return None;
         }
         let name = description.join(" ");
@@ -331,6 +331,17 @@ fn word_matches<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = 
                 .is_none_or(|c| !c.is_alphanumeric())
                 && haystack[end..].chars().next().is_none_or(|c| !c.is_alphanumeric())
         })
+}
+
+/// Whether a description could name a speaker: not words that start a clause ("I
+/// don't", "that's a lot you", "you know"), which extraction sometimes takes for one.
+fn names_someone(words: &[&str]) -> bool {
+    const CLAUSE_STARTS: &[&str] = &[
+        "i", "you", "he", "she", "it", "we", "they", "me", "us", "them", "there", "here", "that's", "it's", "what's",
+        "there's", "here's", "let's",
+    ];
+    let verb = |w: &&str| ["n't", "'m", "'re", "'ve", "'ll", "'d"].iter().any(|c| w.ends_with(c));
+    !CLAUSE_STARTS.contains(&words[0]) && !words.iter().any(verb)
 }
 
 fn is_reference_pronoun(word: &str) -> bool {
@@ -527,6 +538,16 @@ mod tests {
         assert_eq!(slug("Volodymyr Zelenskyy"), "volodymyr_zelenskyy");
         assert_eq!(slug("José Martí-Pérez"), "jose_marti_perez");
         assert_eq!(slug("—"), "unnamed");
+    }
+
+    #[test]
+    fn clause_starts_are_not_descriptions_of_speakers() {
+        assert!(!names_someone(&["i", "don't"]));
+        assert!(!names_someone(&["that's", "lot", "you"]));
+        assert!(!names_someone(&["you", "know"]));
+        assert!(names_someone(&["ministry"]));
+        assert!(names_someone(&["minister's", "office"]));
+        assert!(names_someone(&["military", "analysts"]));
     }
 
     #[test]

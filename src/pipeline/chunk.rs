@@ -386,7 +386,12 @@ fn article_result(
         .map(|(a, r)| {
             let (content_start, content_end) = (at(a.content.start), at(a.content.end));
             let actor_id = r.as_ref().map(|r| r.actor.id.clone());
-            let resolution = r.as_ref().map(|r| r.method.to_string());
+            // A speaker named but not resolved says so; no speaker, no resolution.
+            let resolution = match (&r, a.speaker) {
+                (Some(r), _) => Some(r.method.to_string()),
+                (None, Some(_)) => Some("unresolved".to_string()),
+                (None, None) => None,
+            };
             if let Some(r) = r {
                 actors.push(r.actor);
             }
