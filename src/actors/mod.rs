@@ -424,17 +424,35 @@ pub fn slug(name: &str) -> String {
     id
 }
 
-/// Run-wide merge of surname-only actors into the one full name that ends with them
-/// (`trump` into `donald_trump`), when exactly one such full name was seen.
-pub fn surname_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
+/// Run-wide merges of name forms into one actor: a name with middle initials into the
+/// same name without them (`donald_j_trump` into `donald_trump`) where that was seen,
+/// then a surname alone into the one full name that ends with it (`trump` into
+/// `donald_trump`), when exactly one such full name remains.
+pub fn name_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
     let mut merges = HashMap::new();
-    for (id, actor) in actors.iter().filter(|(_, a)| !a.in_study && !a.name.contains(' ')) {
+    let others = || actors.values().filter(|a| !a.in_study);
+    let by_name: HashMap<String, &Actor> = others().map(|a| (a.name.to_lowercase(), a)).collect();
+    for actor in others() {
+        let words: Vec<&str> = actor.name.split_whitespace().collect();
+        let initial = |w: &&str| w.trim_end_matches('.').chars().count() == 1;
+        if words.len() < 3 || !words[1..words.len() - 1].iter().any(initial) {
+            continue;
+        }
+        let plain: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| *i == 0 || *i == words.len() - 1 || !initial(w))
+            .map(|(_, w)| *w)
+            .collect();
+        if let Some(target) = by_name.get(&plain.join(" ").to_lowercase()).filter(|t| t.id != actor.id) {
+            merges.insert(actor.id.clone(), target.id.clone());
+        }
+    }
+    for actor in others().filter(|a| !a.name.contains(' ')) {
         let suffix = format!(" {}", actor.name.to_lowercase());
-        let mut fulls = actors
-            .values()
-            .filter(|a| !a.in_study && a.name.to_lowercase().ends_with(&suffix));
+        let mut fulls = others().filter(|a| !merges.contains_key(&a.id) && a.name.to_lowercase().ends_with(&suffix));
         if let (Some(full), None) = (fulls.next(), fulls.next()) {
-            merges.insert(id.clone(), full.id.clone());
+            merges.insert(actor.id.clone(), full.id.clone());
         }
     }
     merges
@@ -531,6 +549,24 @@ mod tests {
             &Study::default(),
         );
         assert_eq!(found[1].1.as_deref(), Some("donald_trump"));
+    }
+
+    #[test]
+    fn name_forms_of_one_person_merge_run_wide() {
+        let actor = |name: &str| Actor::unknown(name.to_string());
+        let actors: HashMap<String, Actor> = ["Trump", "Donald Trump", "Donald J. Trump", "Ilves"]
+            .into_iter()
+            .map(|n| (actor(n).id.clone(), actor(n)))
+            .collect();
+        let merges = name_merges(&actors);
+        assert_eq!(merges.get("donald_j_trump").map(String::as_str), Some("donald_trump"));
+        assert_eq!(
+            merges.get("trump").map(String::as_str),
+            Some("donald_trump"),
+            "the initialled form does not count as a second full name"
+        );
+        assert!(!merges.contains_key("ilves"), "no full name ends with it");
+        assert_eq!(merges.len(), 2);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! a single run, one per shard for `merge`) to the run's tables and manifest.
 //!
 //! Run-wide decisions happen here and only here: which name an actor goes by, which
-//! surname-only ids join a full name. Tables are built part by part, so memory holds
-//! one part at a time. Every file is written atomically and `manifest.json` last: a
+//! name forms (initials, a surname alone) join a full name. Tables are built part by
+//! part, so memory holds one part at a time. Every file is written atomically and `manifest.json` last: a
 //! run killed while finalizing finalizes again when re-run.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use polars::prelude::*;
 
-use crate::actors::{surname_merges, Actor, ActorKind};
+use crate::actors::{name_merges, Actor, ActorKind};
 use crate::config::{RunConfig, RUN_CONFIG_FILE};
 use crate::models::{ResolvedModel, Task};
 use crate::output::{
@@ -66,7 +66,7 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork], extractor: &str) -> 
     kill_point("finalize:articles");
 
     let mut actors = run_actors(config, works)?;
-    let merges = surname_merges(&actors);
+    let merges = name_merges(&actors);
     for id in merges.keys() {
         actors.remove(id);
     }
