@@ -307,6 +307,17 @@ fn three_shards_then_merge_equal_one_run() {
     let refused = run_with(&args, &[]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("finished run"));
 
+    // The merge killed while writing its tables, then after its manifest: run again,
+    // it merges again from the shard folders, which stay until it has finished.
+    for point in ["finalize:statements", "finalize:manifest"] {
+        let killed = stancemap()
+            .args(["merge", "--quiet", out.to_str().unwrap()])
+            .env("STANCEMAP_KILL_AT", point)
+            .output()
+            .unwrap();
+        assert_eq!(killed.status.signal(), Some(libc::SIGKILL), "{point}");
+        assert!(out.join("shard=0").exists());
+    }
     succeeded(&merge(&out));
     assert_same_run(&whole, &out);
     assert_eq!(read_manifest(&out)["chunking"]["shards"], 3);
