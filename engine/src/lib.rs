@@ -376,6 +376,13 @@ pub unsafe extern "C" fn stancemap_engine_free_string(text: *mut c_char) {
 mod tests {
     use super::*;
 
+    /// The JSON failure an engine call reported through `error`, which it frees.
+    fn failure(error: *mut c_char) -> serde_json::Value {
+        let text = unsafe { CStr::from_ptr(error) }.to_string_lossy().into_owned();
+        unsafe { stancemap_engine_free_string(error) };
+        serde_json::from_str(&text).unwrap()
+    }
+
     fn load(spec: &str) -> Result<*mut c_void, serde_json::Value> {
         let spec = CString::new(spec).unwrap();
         let mut handle = std::ptr::null_mut();
@@ -384,9 +391,7 @@ mod tests {
         if status == 0 {
             return Ok(handle);
         }
-        let text = unsafe { CStr::from_ptr(error) }.to_string_lossy().into_owned();
-        unsafe { stancemap_engine_free_string(error) };
-        Err(serde_json::from_str(&text).unwrap())
+        Err(failure(error))
     }
 
     #[test]
@@ -445,9 +450,7 @@ mod tests {
         if status == 0 {
             return Ok(out);
         }
-        let text = unsafe { CStr::from_ptr(error) }.to_string_lossy().into_owned();
-        unsafe { stancemap_engine_free_string(error) };
-        Err(serde_json::from_str(&text).unwrap())
+        Err(failure(error))
     }
 
     #[test]

@@ -120,10 +120,6 @@ impl ChunkWorker {
         })
     }
 
-    pub fn extractor_name(&self) -> &'static str {
-        self.extractor.name()
-    }
-
     /// Runs `chunk` and writes its part files into `work`; returns its journal entry.
     /// `listing_room` is how many more skipped records the manifest lists.
     pub fn process(&mut self, chunk: Chunk, work: &Path, listing_room: usize) -> Result<ChunkEntry, RunError> {

@@ -54,8 +54,8 @@ pub struct Finalized {
 }
 
 /// Builds the tables in `config.out_dir` from `works` (in shard order), then the
-/// manifest. `extractor` names the extractor the chunks ran.
-pub fn finalize(config: &RunConfig, works: &[FinishedWork], extractor: &str) -> Result<Finalized, RunError> {
+/// manifest.
+pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized, RunError> {
     let started = Instant::now();
     let out = &config.out_dir;
     let journals: Vec<&Journal> = works.iter().map(|w| &w.journal).collect();
@@ -112,12 +112,15 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork], extractor: &str) -> 
 
     let mut counts = Counts::default();
     let mut skipped = Vec::new();
+    // Every work folder stamped the same inputs (a merge checks it).
+    let stamps = journals.first().map(|j| j.header.inputs.as_slice()).unwrap_or_default();
     let mut inputs: Vec<InputReport> = config
         .inputs
         .iter()
-        .map(|input| InputReport {
+        .enumerate()
+        .map(|(i, input)| InputReport {
             input: input.clone(),
-            bytes: super::input_bytes(&input.path),
+            bytes: stamps.get(i).map_or(0, |stamp| stamp.bytes),
             articles: 0,
             skipped: 0,
             error: None,
@@ -172,7 +175,7 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork], extractor: &str) -> 
             threads: config.threads,
             device: config.device.describe(),
             cuda_devices: journals.first().and_then(|j| j.header.cuda_devices),
-            extractor: extractor.to_string(),
+            extractor: config.extractor.name().to_string(),
         },
         chunking: ChunkingReport {
             chunk_size: config.chunk_size as u64,

@@ -121,8 +121,7 @@ pub fn merge(out: &Path) -> Result<RunSummary, RunError> {
     config.out_dir = out.to_path_buf();
     // Not `prepare`: a manifest here is from this merge, killed before its clean-up.
     remove_temp_files(out)?;
-    let extractor = config.extractor.name();
-    let done = finalize(&config, &works, extractor)?;
+    let done = finalize(&config, &works)?;
     for work in &works {
         remove_work_folder(&work.folder)?;
     }

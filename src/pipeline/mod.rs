@@ -201,10 +201,8 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             folder.work.display()
         );
     }
-    let worker = ChunkWorker::load(config, &journal.failed_tasks())?;
-    let extractor = worker.extractor_name();
     if !journal.finished() {
-        stream_chunks(config, &mut journal, &folder.work, worker, hooks)?;
+        stream_chunks(config, &mut journal, &folder.work, hooks)?;
     }
     let mut summary = RunSummary {
         out_dir: config.out_dir.clone(),
@@ -231,7 +229,7 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
             folder: folder.work.clone(),
             journal,
         }];
-        let done = finalize(config, &works, extractor)?;
+        let done = finalize(config, &works)?;
         remove_work_folder(&folder.work)?;
         summary.counts = done.counts;
         summary.top_speakers = done.top_speakers;
@@ -244,18 +242,14 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
 }
 
 /// Reads the corpus from the start, passes over what the journal has, and runs the
-/// rest chunk by chunk; the last chunk (possibly empty) marks the stream's end.
-fn stream_chunks(
-    config: &RunConfig,
-    journal: &mut Journal,
-    work: &Path,
-    mut worker: ChunkWorker,
-    hooks: RunHooks,
-) -> Result<(), RunError> {
+/// rest chunk by chunk; the last chunk (possibly empty) marks the stream's end. The
+/// extractor and models load here, so a run that only has to finalize loads none.
+fn stream_chunks(config: &RunConfig, journal: &mut Journal, work: &Path, hooks: RunHooks) -> Result<(), RunError> {
+    let mut worker = ChunkWorker::load(config, &journal.failed_tasks())?;
     let started = Instant::now();
     let readers: Vec<_> = config.inputs.iter().map(|i| i.format.reader()).collect();
     let mut stream = ArticleStream::new(&config.inputs, &readers, config.limits, config.shard);
-    let total_bytes: u64 = config.inputs.iter().map(|i| input_bytes(&i.path)).sum();
+    let total_bytes: u64 = journal.header.inputs.iter().map(|i| i.bytes).sum();
     let bar = progress_bar(hooks.progress, total_bytes, BYTES_TEMPLATE);
     let resume_at = journal.events_done();
     let articles_before = journal.articles_done();
@@ -328,16 +322,6 @@ pub(crate) fn progress_bar(wanted: bool, total: u64, template: &str) -> Progress
         .progress_chars("=> ");
     bar.set_style(style);
     bar
-}
-
-fn input_bytes(path: &Path) -> u64 {
-    if path.is_dir() {
-        std::fs::read_dir(path)
-            .map(|entries| entries.filter_map(Result::ok).map(|e| input_bytes(&e.path())).sum())
-            .unwrap_or(0)
-    } else {
-        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-    }
 }
 
 fn remove_file(path: &Path) -> Result<(), OutputError> {
