@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::actors::{Study, StudyError};
+use crate::corpus::shard::{Shard, ShardError};
 use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
 use crate::extract::{ExtractorChoice, ExtractorConfig, TaggerConfig};
-use crate::corpus::shard::{Shard, ShardError};
 use crate::models::{resolve_device, DeviceChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Task};
 use crate::score::{ScoreSettings, Target};
 

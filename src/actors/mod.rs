@@ -444,7 +444,10 @@ pub fn name_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
             .filter(|(i, w)| *i == 0 || *i == words.len() - 1 || !initial(w))
             .map(|(_, w)| *w)
             .collect();
-        if let Some(target) = by_name.get(&plain.join(" ").to_lowercase()).filter(|t| t.id != actor.id) {
+        if let Some(target) = by_name
+            .get(&plain.join(" ").to_lowercase())
+            .filter(|t| t.id != actor.id)
+        {
             merges.insert(actor.id.clone(), target.id.clone());
         }
     }
@@ -597,7 +600,10 @@ mod tests {
             proper_name("Kestrian Prime Minister Tomas Brenner").as_deref(),
             Some("Tomas Brenner")
         );
-        assert_eq!(proper_name("Defence Minister Piotr Sand").as_deref(), Some("Piotr Sand"));
+        assert_eq!(
+            proper_name("Defence Minister Piotr Sand").as_deref(),
+            Some("Piotr Sand")
+        );
         assert_eq!(
             proper_name("Valdorian President Mara Ilves").as_deref(),
             Some("Mara Ilves")

@@ -728,7 +728,11 @@ impl Comparison {
                     x.ci_high,
                     x.n_b,
                     x.n_a,
-                    if x.ci_low > 0.0 || x.ci_high < 0.0 { "  (interval excludes 0)" } else { "" }
+                    if x.ci_low > 0.0 || x.ci_high < 0.0 {
+                        "  (interval excludes 0)"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

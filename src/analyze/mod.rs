@@ -38,7 +38,11 @@ pub enum AnalyzeError {
     #[error("target {target:?} is not in this run; its targets are: {known}")]
     UnknownTarget { target: String, known: String },
     #[error("--diff: no {by} {group:?} in this run's scored statements; its {by}s include: {known}")]
-    UnknownGroup { group: String, by: &'static str, known: String },
+    UnknownGroup {
+        group: String,
+        by: &'static str,
+        known: String,
+    },
     #[error("--since {since} is after --until {until}")]
     BadDates { since: String, until: String },
     #[error(transparent)]

@@ -194,7 +194,10 @@ mod tests {
     use super::*;
 
     fn scored<'a>(pairs: &[(f64, &'a str)]) -> Vec<Scored<'a>> {
-        pairs.iter().map(|&(value, article)| Scored { value, article }).collect()
+        pairs
+            .iter()
+            .map(|&(value, article)| Scored { value, article })
+            .collect()
     }
 
     /// One article per value.
@@ -203,7 +206,10 @@ mod tests {
     }
 
     fn as_scored(owned: &[(f64, String)]) -> Vec<Scored<'_>> {
-        owned.iter().map(|(value, article)| Scored { value: *value, article }).collect()
+        owned
+            .iter()
+            .map(|(value, article)| Scored { value: *value, article })
+            .collect()
     }
 
     #[test]
@@ -271,14 +277,22 @@ mod tests {
 
     #[test]
     fn one_article_says_nothing_about_the_next() {
-        let e = Estimate::of(&scored(&[(0.9, "a"), (0.8, "a"), (0.95, "a")]), IntervalMethod::Clustered).unwrap();
+        let e = Estimate::of(
+            &scored(&[(0.9, "a"), (0.8, "a"), (0.95, "a")]),
+            IntervalMethod::Clustered,
+        )
+        .unwrap();
         assert_eq!((e.ci_low, e.ci_high), (-1.0, 1.0));
     }
 
     #[test]
     fn differences_separate_opposed_actors_and_not_equal_ones() {
-        let pro: Vec<(f64, String)> = (0..12).map(|i| (0.6 + 0.02 * (i % 5) as f64, format!("p{i}"))).collect();
-        let con: Vec<(f64, String)> = (0..12).map(|i| (-0.5 - 0.03 * (i % 4) as f64, format!("c{i}"))).collect();
+        let pro: Vec<(f64, String)> = (0..12)
+            .map(|i| (0.6 + 0.02 * (i % 5) as f64, format!("p{i}")))
+            .collect();
+        let con: Vec<(f64, String)> = (0..12)
+            .map(|i| (-0.5 - 0.03 * (i % 4) as f64, format!("c{i}")))
+            .collect();
         let d = Difference::of(&as_scored(&pro), &as_scored(&con), IntervalMethod::Clustered).unwrap();
         assert!(d.difference < -1.0 && d.ci_high < 0.0, "{d:?}");
         let same = Difference::of(&as_scored(&pro), &as_scored(&pro), IntervalMethod::Clustered).unwrap();
@@ -294,11 +308,18 @@ mod tests {
         // difference is certain, however each side's level varies between articles.
         let articles = ["a", "b", "c", "d"];
         let levels = [-0.4, 0.1, 0.3, -0.2];
-        let a: Vec<Scored> = articles.iter().zip(levels).map(|(&article, v)| Scored { value: v, article }).collect();
+        let a: Vec<Scored> = articles
+            .iter()
+            .zip(levels)
+            .map(|(&article, v)| Scored { value: v, article })
+            .collect();
         let b: Vec<Scored> = articles
             .iter()
             .zip(levels)
-            .map(|(&article, v)| Scored { value: v + 0.5, article })
+            .map(|(&article, v)| Scored {
+                value: v + 0.5,
+                article,
+            })
             .collect();
         let d = Difference::of(&a, &b, IntervalMethod::Clustered).unwrap();
         assert!((d.difference - 0.5).abs() < 1e-12);

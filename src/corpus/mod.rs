@@ -6,10 +6,10 @@
 //! stops a run. Article text is kept verbatim: offsets in every table index into it.
 
 pub mod compressed;
-pub mod shard;
 mod csv_reader;
 mod jsonl;
 mod parquet_reader;
+pub mod shard;
 mod txt;
 
 use std::path::{Path, PathBuf};

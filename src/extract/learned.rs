@@ -88,7 +88,10 @@ impl LearnedExtractor {
                 .map(|(doc, tags)| Ok(decode(doc, &tags, &self.settings)))
                 .collect(),
             Err(e) => {
-                tracing::warn!("tagging {} documents together failed ({e}); tagging them one by one", docs.len());
+                tracing::warn!(
+                    "tagging {} documents together failed ({e}); tagging them one by one",
+                    docs.len()
+                );
                 docs.par_iter().map(|doc| self.extract(doc)).collect()
             }
         }

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 
-pub use manifest::{ChunkingReport, Counts, InputReport, Manifest, ModelReport, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED};
+pub use manifest::{
+    ChunkingReport, Counts, InputReport, Manifest, ModelReport, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED,
+};
 pub use tables::{
     actor_mention_rows, actor_mentions_frame, actors_frame, articles_frame, stance_frame, statements_frame, tone_frame,
     ActorMentionRow, ActorRow, ArticleRow, StatementRow,

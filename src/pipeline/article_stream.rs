@@ -12,9 +12,16 @@ use crate::corpus::shard::{stable_hash, Shard};
 
 #[derive(Debug)]
 pub enum Event {
-    Article { article: Article, input: usize },
+    Article {
+        article: Article,
+        input: usize,
+    },
     /// A record that could not be used; `whole_file` when the input did not open.
-    Skip { skip: Skipped, input: usize, whole_file: bool },
+    Skip {
+        skip: Skipped,
+        input: usize,
+        whole_file: bool,
+    },
 }
 
 pub struct ArticleStream<'a> {
@@ -92,7 +99,9 @@ impl<'a> ArticleStream<'a> {
                             file: article.origin_file.clone(),
                             line: article.origin_line,
                             article_id: Some(article.id.clone()),
-                            reason: format!("duplicate article id, first seen at {first}: give each article its own id"),
+                            reason: format!(
+                                "duplicate article id, first seen at {first}: give each article its own id"
+                            ),
                         },
                         input,
                         whole_file: false,

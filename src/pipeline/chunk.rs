@@ -203,10 +203,20 @@ impl ChunkWorker {
         mentions.sort_by(|a, b| (&a.actor_id, &a.name).cmp(&(&b.actor_id, &b.name)));
         entry.statements = statements.len() as u64;
         let table = |table: &'static str| move |source| RunError::Table { table, source };
-        write_part(work, ARTICLES, index, articles_frame(&article_rows).map_err(table(ARTICLES))?)?;
+        write_part(
+            work,
+            ARTICLES,
+            index,
+            articles_frame(&article_rows).map_err(table(ARTICLES))?,
+        )?;
         kill_point(&format!("chunk:{index}:articles"));
         drop(article_rows);
-        write_part(work, STATEMENTS, index, statements_frame(&statements).map_err(table(STATEMENTS))?)?;
+        write_part(
+            work,
+            STATEMENTS,
+            index,
+            statements_frame(&statements).map_err(table(STATEMENTS))?,
+        )?;
         write_part(
             work,
             ACTOR_MENTIONS,
@@ -234,7 +244,14 @@ impl ChunkWorker {
                 text: tone_text(&s.kind, &s.content),
             })
             .collect();
-        if !score_into_part(scorer, &items, |rows| tone_frame("statement_id", rows), TONE, work, entry)? {
+        if !score_into_part(
+            scorer,
+            &items,
+            |rows| tone_frame("statement_id", rows),
+            TONE,
+            work,
+            entry,
+        )? {
             self.tone = None;
         }
         Ok(())
@@ -257,7 +274,14 @@ impl ChunkWorker {
                 })
             })
             .collect();
-        if !score_into_part(scorer, &items, |rows| stance_frame("statement_id", rows), STANCE, work, entry)? {
+        if !score_into_part(
+            scorer,
+            &items,
+            |rows| stance_frame("statement_id", rows),
+            STANCE,
+            work,
+            entry,
+        )? {
             self.stance = None;
         }
         Ok(())
@@ -297,12 +321,7 @@ fn tally(tallies: &mut BTreeMap<usize, InputTally>, input: usize) -> &mut InputT
     })
 }
 
-fn write_part(
-    work: &Path,
-    table: &str,
-    index: u64,
-    mut frame: polars::prelude::DataFrame,
-) -> Result<(), RunError> {
+fn write_part(work: &Path, table: &str, index: u64, mut frame: polars::prelude::DataFrame) -> Result<(), RunError> {
     let path = part_path(work, table, index);
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder).map_err(|source| crate::output::OutputError::Io {
@@ -500,7 +519,10 @@ mod tests {
         let chunk = Chunk {
             index: 3,
             articles: vec![
-                (article("x", "“We will win,” said Jane Doe. Doe said the talks failed."), 0),
+                (
+                    article("x", "“We will win,” said Jane Doe. Doe said the talks failed."),
+                    0,
+                ),
                 (article("y", "Nothing was said."), 0),
             ],
             skips: vec![(

@@ -61,7 +61,13 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
     let journals: Vec<&Journal> = works.iter().map(|w| &w.journal).collect();
     let mut outputs = Vec::new();
 
-    concatenate(works, ARTICLES, articles_frame(&[]), &out.join("articles.parquet"), |f| Ok(f))?;
+    concatenate(
+        works,
+        ARTICLES,
+        articles_frame(&[]),
+        &out.join("articles.parquet"),
+        |f| Ok(f),
+    )?;
     outputs.push("articles.parquet".to_string());
     kill_point("finalize:articles");
 
@@ -86,7 +92,10 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
     kill_point("finalize:statements");
 
     let actor_rows = actor_rows(&actors, &tally);
-    let mut frame = actors_frame(&actor_rows).map_err(|source| RunError::Table { table: "actors", source })?;
+    let mut frame = actors_frame(&actor_rows).map_err(|source| RunError::Table {
+        table: "actors",
+        source,
+    })?;
     write_parquet(&out.join("actors.parquet"), &mut frame)?;
     outputs.push("actors.parquet".to_string());
     write_text(&out.join(RUN_CONFIG_FILE), &config.to_toml()?)?;
@@ -155,7 +164,11 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
     counts.actors = actor_rows.len() as u64;
     counts.actors_in_study = actor_rows.iter().filter(|a| a.in_study).count() as u64;
 
-    let first = journals.iter().map(|j| j.header.started_at.clone()).min().unwrap_or_default();
+    let first = journals
+        .iter()
+        .map(|j| j.header.started_at.clone())
+        .min()
+        .unwrap_or_default();
     let finalize_seconds = started.elapsed().as_secs_f64();
     let manifest = Manifest {
         stancemap_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -236,11 +249,9 @@ fn read_part(path: &Path) -> Result<DataFrame, RunError> {
         path: path.to_path_buf(),
         source,
     })?;
-    ParquetReader::new(file).finish().map_err(|source| {
-        RunError::Part {
-            path: path.to_path_buf(),
-            source,
-        }
+    ParquetReader::new(file).finish().map_err(|source| RunError::Part {
+        path: path.to_path_buf(),
+        source,
     })
 }
 
@@ -364,7 +375,11 @@ impl StatementTally {
         };
         let mut forms: Vec<(&String, &u64)> = forms.iter().collect();
         forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        forms.into_iter().take(MENTION_FORMS_LISTED).map(|(f, _)| f.clone()).collect()
+        forms
+            .into_iter()
+            .take(MENTION_FORMS_LISTED)
+            .map(|(f, _)| f.clone())
+            .collect()
     }
 }
 
@@ -478,10 +493,17 @@ mod tests {
         tally.add(&frame).unwrap();
         assert_eq!(tally.statements, 8);
         assert_eq!(tally.per_actor["a"], 4);
-        assert_eq!(tally.articles_per_actor["a"], 2, "once per part, and parts never share an article");
+        assert_eq!(
+            tally.articles_per_actor["a"], 2,
+            "once per part, and parts never share an article"
+        );
         assert_eq!(tally.by_kind["direct"], 6);
         assert_eq!((tally.without_speaker, tally.without_actor), (2, 2));
-        assert_eq!(tally.mention_forms("a"), vec!["A", "he"], "most frequent first, then in sort order");
+        assert_eq!(
+            tally.mention_forms("a"),
+            vec!["A", "he"],
+            "most frequent first, then in sort order"
+        );
         assert!(tally.mention_forms("nobody").is_empty());
     }
 }

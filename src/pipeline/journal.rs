@@ -188,9 +188,7 @@ impl Journal {
         let mut lines = raw.lines().filter(|l| !l.trim().is_empty());
         let header = match lines.next().map(serde_json::from_str::<Line>) {
             Some(Ok(Line::Start(header))) if header.version == JOURNAL_VERSION => header,
-            Some(Ok(Line::Start(header))) => {
-                return Err(unreadable(format!("journal version {}", header.version)))
-            }
+            Some(Ok(Line::Start(header))) => return Err(unreadable(format!("journal version {}", header.version))),
             Some(Ok(Line::Chunk(_))) | None => return Err(unreadable("no start line".into())),
             Some(Err(e)) => return Err(unreadable(e.to_string())),
         };
@@ -226,7 +224,9 @@ impl Journal {
             file.write_all(half).and_then(|_| file.sync_all()).map_err(io)?;
             fault_point(&torn_point, true);
         }
-        file.write_all(text.as_bytes()).and_then(|_| file.sync_all()).map_err(io)?;
+        file.write_all(text.as_bytes())
+            .and_then(|_| file.sync_all())
+            .map_err(io)?;
         self.chunks.push(chunk);
         Ok(())
     }

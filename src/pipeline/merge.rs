@@ -20,10 +20,16 @@ pub enum MergeError {
     BadConfig { folder: PathBuf, detail: String },
     #[error("{folder} is not a shard of the same run as {first}: they differ in configuration or inputs; run every shard with the same command")]
     Different { folder: PathBuf, first: PathBuf },
-    #[error("{out}: shards {missing} of {count} have not started; run them (same command, --shard I/{count}), then merge")]
+    #[error(
+        "{out}: shards {missing} of {count} have not started; run them (same command, --shard I/{count}), then merge"
+    )]
     Missing { out: PathBuf, missing: String, count: u32 },
     #[error("{out}: shards {unfinished} of {count} have not finished; re-run them with the same command (they continue where they stopped), then merge")]
-    Unfinished { out: PathBuf, unfinished: String, count: u32 },
+    Unfinished {
+        out: PathBuf,
+        unfinished: String,
+        count: u32,
+    },
 }
 
 /// Tables already in OUT are replaced: while shard folders remain, the merge (or one

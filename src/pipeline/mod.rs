@@ -20,7 +20,6 @@ mod journal;
 pub mod merge;
 mod score_job;
 
-
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,10 +31,10 @@ use crate::models::ModelError;
 use crate::output::{Counts, OutputError, ScoringReport};
 use crate::score::ScoreError;
 
+pub use crate::corpus::shard::Shard;
 pub use chunk::{statement_id, tone_text};
 pub use journal::JournalError;
 pub use score_job::{score_file, ScoreJob, ScoreJobError, ScoreJobSummary};
-pub use crate::corpus::shard::Shard;
 
 use article_stream::{ArticleStream, Event};
 use chunk::{Chunk, ChunkWorker};
@@ -52,7 +51,9 @@ pub enum RunError {
         #[source]
         source: polars::prelude::PolarsError,
     },
-    #[error("{path}: cannot read this part file ({source}); it was written by an earlier attempt: re-run with --overwrite")]
+    #[error(
+        "{path}: cannot read this part file ({source}); it was written by an earlier attempt: re-run with --overwrite"
+    )]
     Part {
         path: PathBuf,
         #[source]
@@ -211,7 +212,11 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
         seconds: 0.0,
         outputs: Vec::new(),
         scoring: Vec::new(),
-        failures: journal.failed_tasks().iter().map(|(t, why)| format!("{t}: {why}")).collect(),
+        failures: journal
+            .failed_tasks()
+            .iter()
+            .map(|(t, why)| format!("{t}: {why}"))
+            .collect(),
         shard: config.shard,
         resumed_chunks,
         resumed_articles,
@@ -398,7 +403,9 @@ mod tests {
 
         std::fs::write(out.join("manifest.json"), "{}").unwrap();
         std::fs::write(out.join("parts/journal.jsonl"), "").unwrap();
-        folder.prepare(false).expect("a run killed after its manifest finalizes again");
+        folder
+            .prepare(false)
+            .expect("a run killed after its manifest finalizes again");
         std::fs::remove_file(out.join("parts/journal.jsonl")).unwrap();
         let err = folder.prepare(false).unwrap_err().to_string();
         assert!(err.contains("finished run") && err.contains("--overwrite"), "{err}");

@@ -202,4 +202,3 @@ fn in_chunks<S: Scorer>(
     bar.finish_and_clear();
     Ok(rows)
 }
-

@@ -197,7 +197,10 @@ fn clustered_intervals_and_differences_match_the_hand_computation() {
     // with Alice's and adds nothing to its article's sum (its own mean): u = −0.1333,
     // 0, 0.1333 as above, so the half-width is again 0.99373.
     let tone = find(&c["differences"], &[("measure", "tone")]);
-    assert_eq!((tone["group_a"].as_str(), tone["group_b"].as_str()), (Some("alice"), Some("bob")));
+    assert_eq!(
+        (tone["group_a"].as_str(), tone["group_b"].as_str()),
+        (Some("alice"), Some("bob"))
+    );
     assert_eq!((tone["n_a"].as_u64(), tone["n_b"].as_u64()), (Some(3), Some(1)));
     let close = |key: &str, want: f64| {
         let got = tone[key].as_f64().unwrap();
@@ -208,13 +211,33 @@ fn clustered_intervals_and_differences_match_the_hand_computation() {
     close("ci_high", 0.0937);
     assert!(dir.path().join("compare/differences.parquet").is_file());
 
-    let table = run(&["compare", "--run", dir.path().to_str().unwrap(), "--diff", "alice", "bob"]);
+    let table = run(&[
+        "compare",
+        "--run",
+        dir.path().to_str().unwrap(),
+        "--diff",
+        "alice",
+        "bob",
+    ]);
     let text = String::from_utf8_lossy(&table.stdout);
-    assert!(text.contains("Differences: second less first") && text.contains("bob − alice"), "{text}");
-    let unknown = run(&["compare", "--run", dir.path().to_str().unwrap(), "--diff", "alice", "carol"]);
+    assert!(
+        text.contains("Differences: second less first") && text.contains("bob − alice"),
+        "{text}"
+    );
+    let unknown = run(&[
+        "compare",
+        "--run",
+        dir.path().to_str().unwrap(),
+        "--diff",
+        "alice",
+        "carol",
+    ]);
     assert_eq!(unknown.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&unknown.stderr);
-    assert!(stderr.contains("\"carol\"") && stderr.contains("alice, bob"), "{stderr}");
+    assert!(
+        stderr.contains("\"carol\"") && stderr.contains("alice, bob"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -138,7 +138,13 @@ fn bad_records_are_skipped_counted_and_the_rest_is_written() {
     );
     // Each actor lists the speaker texts that named it, for auditing.
     let berg = ids.iter().position(|id| id.as_deref() == Some("anna_berg")).unwrap();
-    let forms = actors.column("mention_forms").unwrap().list().unwrap().get_as_series(berg).unwrap();
+    let forms = actors
+        .column("mention_forms")
+        .unwrap()
+        .list()
+        .unwrap()
+        .get_as_series(berg)
+        .unwrap();
     let forms: Vec<&str> = forms.str().unwrap().into_iter().flatten().collect();
     assert!(forms.contains(&"She") && forms.len() >= 2, "{forms:?}");
 

@@ -34,7 +34,12 @@ pub fn corpus(dir: &Path) -> Vec<String> {
 }
 
 pub fn run_args(inputs: &[String], out: &Path, extra: &[&str]) -> Vec<String> {
-    let mut args = vec!["run".to_string(), "--no-models".to_string(), "--threads".into(), "2".into()];
+    let mut args = vec![
+        "run".to_string(),
+        "--no-models".to_string(),
+        "--threads".into(),
+        "2".into(),
+    ];
     for input in inputs {
         args.extend(["--input".to_string(), input.clone()]);
     }
@@ -47,7 +52,11 @@ pub fn run_with(args: &[String], env: &[(&str, &str)]) -> Output {
     let mut command = stancemap();
     command.args(args);
     // A scheduler's variables around the test would shard every run.
-    for variable in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] {
+    for variable in [
+        "SLURM_ARRAY_TASK_ID",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
         command.env_remove(variable);
     }
     for (k, v) in env {
@@ -72,7 +81,11 @@ fn sorted_rows(dir: &Path, name: &str) -> Vec<String> {
     let columns: Vec<Vec<String>> = frame
         .get_columns()
         .iter()
-        .map(|c| (0..c.len()).map(|i| c.get(i).map_or("∅".to_string(), |v| v.to_string())).collect())
+        .map(|c| {
+            (0..c.len())
+                .map(|i| c.get(i).map_or("∅".to_string(), |v| v.to_string()))
+                .collect()
+        })
         .collect();
     let mut rows: Vec<String> = (0..frame.height())
         .map(|i| columns.iter().map(|c| c[i].as_str()).collect::<Vec<_>>().join("\u{1f}"))
@@ -239,7 +252,10 @@ fn finished_runs_and_other_runs_in_out_are_refused_with_what_to_do() {
     let again = run_with(&args, &[]);
     assert_eq!(again.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&again.stderr);
-    assert!(stderr.contains("holds a finished run") && stderr.contains("--overwrite"), "{stderr}");
+    assert!(
+        stderr.contains("holds a finished run") && stderr.contains("--overwrite"),
+        "{stderr}"
+    );
     let mut overwrite = args.clone();
     overwrite.push("--overwrite".into());
     succeeded(&run_with(&overwrite, &[]));
@@ -347,7 +363,10 @@ fn the_kubernetes_indexed_job_contract_gives_the_single_run() {
         .lines()
         .find(|l| !l.trim_start().starts_with('#') && l.contains("--shard-count"))
         .expect("the pods pass --shard-count");
-    assert!(args_line.contains(&completions), "--shard-count must equal completions: {args_line}");
+    assert!(
+        args_line.contains(&completions),
+        "--shard-count must equal completions: {args_line}"
+    );
     let merge_job = std::fs::read_to_string(project_file("examples/k8s/merge-job.yaml")).unwrap();
     assert!(merge_job.contains(r#"command: ["stancemap", "merge", "/data/out"]"#));
     assert!(manifest.contains(r#""--out", "/data/out""#));
@@ -371,7 +390,10 @@ fn the_kubernetes_indexed_job_contract_gives_the_single_run() {
     succeeded(&merge(&out));
     assert_same_run(&whole, &out);
 
-    let without_count = run_with(&run_args(&inputs, &dir.path().join("x"), &[]), &[("JOB_COMPLETION_INDEX", "0")]);
+    let without_count = run_with(
+        &run_args(&inputs, &dir.path().join("x"), &[]),
+        &[("JOB_COMPLETION_INDEX", "0")],
+    );
     assert_eq!(without_count.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&without_count.stderr).contains("--shard-count"));
 }
@@ -402,7 +424,11 @@ fn assert_same_scores(expected: &Path, actual: &Path, tolerance: f64) {
     for table in ["tone.parquet", "stance.parquet"] {
         let (a, b) = (scores(expected, table), scores(actual, table));
         assert!(!a.is_empty(), "{table} is empty");
-        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "{table}: other rows");
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{table}: other rows"
+        );
         for (key, p) in &a {
             for (x, y) in p.iter().zip(&b[key]) {
                 assert!((x - y).abs() <= tolerance, "{table} {key}: {p:?} against {:?}", b[key]);
@@ -418,10 +444,19 @@ fn scored_runs_resume_and_merge_to_the_same_tone_and_stance() {
     let study = project_file("datasets/ukraine_talks.toml").display().to_string();
     let registry = fixture_registry();
     let scored = |out: &Path, extra: &[&str]| -> Vec<String> {
-        let mut args: Vec<String> = ["run", "--quiet", "--threads", "2", "--extractor", "rules", "--device", "cpu"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut args: Vec<String> = [
+            "run",
+            "--quiet",
+            "--threads",
+            "2",
+            "--extractor",
+            "rules",
+            "--device",
+            "cpu",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         for (flag, value) in [
             ("--input", &sample),
             ("--study", &study),
@@ -456,7 +491,10 @@ fn scored_runs_resume_and_merge_to_the_same_tone_and_stance() {
 
     let sharded = dir.path().join("sharded");
     for shard in ["0/2", "1/2"] {
-        succeeded(&run_with(&scored(&sharded, &["--chunk-size", "4", "--shard", shard]), &[]));
+        succeeded(&run_with(
+            &scored(&sharded, &["--chunk-size", "4", "--shard", shard]),
+            &[],
+        ));
     }
     succeeded(&merge(&sharded));
     assert_same_run(&whole, &sharded);

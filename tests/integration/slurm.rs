@@ -21,7 +21,11 @@ impl LocalCluster {
     fn start(dir: &Path) -> Result<LocalCluster, String> {
         let script = project_file("tools/slurm_local_cluster.sh");
         let cluster = LocalCluster { dir: dir.to_path_buf() };
-        let output = Command::new(&script).arg("up").arg(dir).output().map_err(|e| e.to_string())?;
+        let output = Command::new(&script)
+            .arg("up")
+            .arg(dir)
+            .output()
+            .map_err(|e| e.to_string())?;
         if output.status.success() {
             eprintln!("{}", String::from_utf8_lossy(&output.stdout).trim());
             Ok(cluster)
@@ -107,7 +111,13 @@ fn a_slurm_job_array_and_its_dependent_merge_equal_one_run() {
                 entries
                     .filter_map(Result::ok)
                     .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
-                    .map(|e| format!("{}:\n{}", e.path().display(), std::fs::read_to_string(e.path()).unwrap_or_default()))
+                    .map(|e| {
+                        format!(
+                            "{}:\n{}",
+                            e.path().display(),
+                            std::fs::read_to_string(e.path()).unwrap_or_default()
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             })
