@@ -20,10 +20,17 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup browser slurm build build-check demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
+.PHONY: setup onnx browser slurm build build-check demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
 
 # What `make demo` and `make test` need, nothing more: no root, no apt, no browser.
-setup: $(VENV)/.ready
+setup: $(VENV)/.ready onnx
+
+# The ONNX Runtime engine's graphs: each shipped model and each tiny test model
+# exported beside its weights (seconds; skipped where onnx_export.json already names
+# the weights' hash, so a retrained model is exported again).
+ONNX_MODELS = models/tone-minilm models/nli-minilm models/attribution-tagger $(wildcard tests/fixtures/tiny_models/*)
+onnx: $(VENV)/.ready
+	@$(VENV)/bin/python models/recipes/export_onnx.py --if-stale --quiet $(ONNX_MODELS)
 
 # A shell test: is there a Chromium for the browser test?
 HAVE_BROWSER = { command -v chromium >/dev/null 2>&1 || [ -n "$$STANCEMAP_CHROMIUM" ]; }

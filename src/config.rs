@@ -11,7 +11,9 @@ use crate::actors::{Study, StudyError};
 use crate::corpus::shard::{Shard, ShardError};
 use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
 use crate::extract::{ExtractorChoice, ExtractorConfig, TaggerConfig};
-use crate::models::{resolve_device, DeviceChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Task};
+use crate::models::{
+    resolve_device, DeviceChoice, EngineChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Runtime, Task,
+};
 use crate::score::{ScoreSettings, Target};
 
 /// What the user asked for, before validation.
@@ -52,6 +54,8 @@ pub struct ModelOptions {
     pub no_models: bool,
     pub batch_size: Option<usize>,
     pub max_tokens: Option<usize>,
+    /// The engine models run on.
+    pub engine: EngineChoice,
 }
 
 /// The default registry: `$STANCEMAP_MODELS`, else `models/models.toml` of this
@@ -75,6 +79,17 @@ impl ModelOptions {
             return Err(ConfigError::BadScoreSettings);
         }
         Ok(settings)
+    }
+
+    /// Where one-model commands (`score`, `eval`) run their model: the device (asking
+    /// libtorch only for `auto` on a machine with a GPU), this engine, and `threads`
+    /// (default: all cores).
+    pub fn runtime(&self, device: DeviceChoice, threads: Option<usize>) -> Result<Runtime, ConfigError> {
+        Ok(Runtime {
+            device: resolve_device(device, true)?,
+            engine: self.engine,
+            threads: threads.unwrap_or_else(all_cores),
+        })
     }
 
     /// The model for one task alone (`score`, `eval`): the one named for it, else the
@@ -108,6 +123,10 @@ impl ModelOptions {
     }
 }
 
+fn all_cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
 /// Everything a run needs, resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunConfig {
@@ -118,6 +137,9 @@ pub struct RunConfig {
     pub extractor: ExtractorConfig,
     pub limits: ReadLimits,
     pub device: ResolvedDevice,
+    /// The engine asked for (each model's manifest entry says which one it ran on).
+    #[serde(default)]
+    pub engine: EngineChoice,
     pub threads: usize,
     pub strict: bool,
     /// The models that score, one per task at most.
@@ -232,9 +254,7 @@ impl RunConfig {
         }
         let study_files: Vec<PathBuf> = options.studies.iter().map(|p| absolute(p)).collect();
         let study = Study::load_all(&study_files)?;
-        let threads = options
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        let threads = options.threads.unwrap_or_else(all_cores);
         let score = options.models.settings()?;
         let models = if options.no_scores {
             Vec::new()
@@ -257,6 +277,7 @@ impl RunConfig {
                 max_article_bytes: (options.max_article_mb * 1e6) as u64,
             },
             device,
+            engine: options.models.engine,
             threads,
             strict: options.strict,
             models,
@@ -266,7 +287,16 @@ impl RunConfig {
         })
     }
 
-    /// Whether any model runs (a tagger or a scorer), and so libtorch loads.
+    /// Where this run's models run.
+    pub fn runtime(&self) -> Runtime {
+        Runtime {
+            device: self.device,
+            engine: self.engine,
+            threads: self.threads,
+        }
+    }
+
+    /// Whether any model runs (a tagger or a scorer), and so an engine loads.
     pub fn runs_models(&self) -> bool {
         models_run(&self.models, &self.extractor)
     }

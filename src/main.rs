@@ -12,7 +12,7 @@ use stancemap::analyze::stats::IntervalMethod;
 use stancemap::analyze::{compare, write_report, CompareOptions, GroupBy, Period};
 use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
 use stancemap::extract::ExtractorChoice;
-use stancemap::models::{DeviceChoice, Task};
+use stancemap::models::{DeviceChoice, EngineChoice, Task};
 use stancemap::pipeline::{score_file, ScoreJob};
 use stancemap::{ModelOptions, RunConfig, RunHooks, RunOptions, RunSummary};
 
@@ -308,6 +308,10 @@ struct ModelArgs {
     /// Longest model input in tokens; longer statements are truncated and counted (default 256).
     #[arg(long)]
     max_tokens: Option<usize>,
+    /// Engine models run on: auto (ONNX Runtime on CPU where a model has a current
+    /// model.onnx, libtorch otherwise and on CUDA), onnx or torch.
+    #[arg(long, default_value = "auto")]
+    engine: EngineChoice,
 }
 
 impl ModelArgs {
@@ -320,6 +324,7 @@ impl ModelArgs {
             no_models: self.no_models,
             batch_size: self.batch_size,
             max_tokens: self.max_tokens,
+            engine: self.engine,
         }
     }
 }

@@ -84,6 +84,9 @@ pub struct EvalReport {
     pub data: String,
     pub model: String,
     pub weights_sha256: String,
+    /// The engine the model ran on: `onnx` or `torch`.
+    #[serde(default)]
+    pub engine: String,
     pub items: u64,
     pub skipped: u64,
     /// The first skipped lines, with file and line.
@@ -143,13 +146,11 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
         });
     }
     let started = Instant::now();
-    let device = crate::models::resolve_device(job.device, true).map_err(ConfigError::from)?;
-    if let Some(threads) = job.threads {
-        crate::models::set_threads(threads).map_err(ConfigError::from)?;
-    }
+    let runtime = job.models.runtime(job.device, job.threads)?;
     let settings = job.models.settings()?;
     let task = job.task.model_task();
     let model = job.models.resolve_one(task)?.ok_or(EvalError::NoModel(task.as_str()))?;
+    let engine = model.engine(runtime).map_err(ConfigError::from)?;
 
     let mut set = gold::read(&job.data, job.format, job.split)?;
     for skip in &set.skipped {
@@ -169,7 +170,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
     let mut stats;
     match job.task {
         EvalTask::Tone => {
-            let scorer = ToneScorer::load(&model, device, settings).map_err(ScoreError::from)?;
+            let scorer = ToneScorer::load(&model, runtime, settings).map_err(ScoreError::from)?;
             stats = scorer.stats();
             for (n, chunk) in set.items.chunks(CHUNK).enumerate() {
                 let items: Vec<TextItem> = chunk
@@ -195,7 +196,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
             }
         }
         EvalTask::Stance => {
-            let scorer = StanceScorer::load(&model, device, settings).map_err(ScoreError::from)?;
+            let scorer = StanceScorer::load(&model, runtime, settings).map_err(ScoreError::from)?;
             stats = scorer.stats();
             for (n, chunk) in set.items.chunks(CHUNK).enumerate() {
                 let items: Vec<StanceItem> = chunk
@@ -222,7 +223,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
             }
         }
         EvalTask::Nli => {
-            let classifier = crate::score::load_classifier(&model, device, settings).map_err(ScoreError::from)?;
+            let classifier = crate::score::load_classifier(&model, runtime, settings).map_err(ScoreError::from)?;
             let labels = NliLabels::from_labels(&model.spec.name, classifier.labels()).map_err(ScoreError::from)?;
             stats = ScoreStats {
                 task: "nli".into(),
@@ -285,6 +286,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
         data: job.data.display().to_string(),
         model: model.spec.name.clone(),
         weights_sha256: model.weights_sha256.clone(),
+        engine: engine.as_str().into(),
         items: set.items.len() as u64,
         skipped: set.skipped.len() as u64,
         skipped_lines: set

@@ -21,11 +21,17 @@ pub struct LearnedExtractor {
 impl LearnedExtractor {
     pub fn load(
         model: &ResolvedModel,
-        device: crate::models::ResolvedDevice,
+        runtime: crate::models::Runtime,
         windowing: Windowing,
         settings: DecoderSettings,
     ) -> Result<Self, ModelError> {
-        let tagger = TokenTagger::load(&model.spec.name, &model.dir, model.spec.architecture, device, windowing)?;
+        let tagger = TokenTagger::load(
+            &model.spec.name,
+            &model.dir,
+            model.spec.architecture,
+            runtime,
+            windowing,
+        )?;
         let tags = tagger
             .labels()
             .names

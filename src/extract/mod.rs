@@ -114,13 +114,13 @@ impl TaggerConfig {
         }
     }
 
-    fn load(&self, device: crate::models::ResolvedDevice) -> Result<LearnedExtractor, ModelError> {
+    fn load(&self, runtime: crate::models::Runtime) -> Result<LearnedExtractor, ModelError> {
         let windowing = Windowing {
             window: self.window,
             overlap: self.overlap,
             batch_size: self.batch_size,
         };
-        LearnedExtractor::load(&self.model, device, windowing, self.decoder)
+        LearnedExtractor::load(&self.model, runtime, windowing, self.decoder)
     }
 }
 
@@ -157,13 +157,13 @@ pub enum ExtractorConfig {
 }
 
 impl ExtractorConfig {
-    pub fn build(&self, device: crate::models::ResolvedDevice) -> Result<Box<dyn Extractor>, ModelError> {
+    pub fn build(&self, runtime: crate::models::Runtime) -> Result<Box<dyn Extractor>, ModelError> {
         Ok(match self {
             ExtractorConfig::Rules => Box::new(RuleExtractor::default()),
-            ExtractorConfig::Learned { tagger } => Box::new(tagger.load(device)?),
+            ExtractorConfig::Learned { tagger } => Box::new(tagger.load(runtime)?),
             ExtractorConfig::Hybrid { tagger } => Box::new(HybridExtractor {
                 rules: RuleExtractor::default(),
-                learned: tagger.load(device)?,
+                learned: tagger.load(runtime)?,
             }),
         })
     }

@@ -1,5 +1,5 @@
-//! Sequence classifiers: a model's tokenizer feeds its network in the engine
-//! ([`super::engine`]), batched by length with attention masks.
+//! Sequence classifiers: a model's tokenizer feeds its network (either engine)
+//! ([`super::network`]), batched by length with attention masks.
 //!
 //! Outputs are the softmax over the model's logits, in the order of `config.json`'s
 //! `id2label`; what each index means is for [`super::labels`] to say.
@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::{Batch, Head, Network, NetworkSpec};
+use super::engine::{Head, NetworkSpec};
 use super::labels::Labels;
+use super::network::{load_network, Batch, EngineKind, Network, Runtime};
 use super::text_tokenizer::{Encoded, TextTokenizer};
-use super::{ModelError, ResolvedDevice};
+use super::ModelError;
 
 /// Model families stancemap runs, named as in `config.json`'s `model_type`.
 ///
@@ -70,7 +71,7 @@ pub struct Prediction {
 pub struct SequenceClassifier {
     name: String,
     architecture: Architecture,
-    network: Network,
+    network: Box<dyn Network>,
     tokenizer: TextTokenizer,
     labels: Labels,
     pad_id: i64,
@@ -86,7 +87,7 @@ impl SequenceClassifier {
         name: &str,
         dir: &Path,
         architecture: Architecture,
-        device: ResolvedDevice,
+        runtime: Runtime,
         max_tokens: usize,
     ) -> Result<Self, ModelError> {
         let config = read_config(name, dir, architecture)?;
@@ -94,6 +95,7 @@ impl SequenceClassifier {
         let weights_file = weights_file(name, dir)?;
         let network = load_network(
             name,
+            dir,
             NetworkSpec {
                 head: Head::Sequence,
                 architecture,
@@ -101,8 +103,9 @@ impl SequenceClassifier {
                 config_path: dir.join("config.json"),
                 weights: weights_file.clone(),
                 labels: labels.names.len(),
-                device,
+                device: runtime.device,
             },
+            runtime,
         )?;
         let position_limit = position_limit(&config);
         // RoBERTa-style positions start after the padding index.
@@ -143,6 +146,11 @@ impl SequenceClassifier {
 
     pub fn weights_file(&self) -> &Path {
         &self.weights_file
+    }
+
+    /// The engine the network runs on.
+    pub fn engine(&self) -> EngineKind {
+        self.network.kind()
     }
 
     fn encode(&self, input: Input) -> Result<Encoded, ModelError> {
@@ -211,11 +219,6 @@ impl SequenceClassifier {
             .map(<[f32]>::to_vec)
             .collect())
     }
-}
-
-/// Loads a network in the engine; a failure names the file it concerns.
-pub(super) fn load_network(name: &str, spec: NetworkSpec) -> Result<Network, ModelError> {
-    Network::load(&spec).map_err(|failure| ModelError::from_engine(name, failure))
 }
 
 /// Reads `config.json` and checks that its `model_type` is the declared architecture.

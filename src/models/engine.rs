@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use super::network::{Batch, EngineKind, Network};
 use super::{Architecture, ResolvedDevice};
 
 /// Version of the C ABI between the binary and the engine library (`engine/`'s
@@ -75,7 +76,7 @@ pub struct EngineFailure {
 }
 
 impl EngineFailure {
-    fn new(detail: impl Into<String>) -> Self {
+    pub(super) fn new(detail: impl Into<String>) -> Self {
         EngineFailure {
             path: None,
             detail: detail.into(),
@@ -242,7 +243,7 @@ pub fn set_threads(threads: usize) -> Result<(), EngineFailure> {
 
 /// A network loaded in the engine. Like the libtorch modules behind it, it may move
 /// between threads but not be shared by them.
-pub struct Network {
+pub struct TorchNetwork {
     engine: &'static Engine,
     handle: *mut c_void,
     head: Head,
@@ -252,20 +253,10 @@ pub struct Network {
 // SAFETY: the handle owns a libtorch module and its weights; tch's tensors are Send,
 // and nothing else refers to them. Not Sync, as libtorch modules are not: users that
 // share a network across threads put it behind a lock.
-unsafe impl Send for Network {}
+unsafe impl Send for TorchNetwork {}
 
-/// One batch for [`Network::probabilities`]: row-major `[rows, width]` inputs.
-pub struct Batch<'a> {
-    pub ids: &'a [i64],
-    pub mask: &'a [i64],
-    /// Token type ids, for architectures that take them.
-    pub types: Option<&'a [i64]>,
-    pub rows: usize,
-    pub width: usize,
-}
-
-impl Network {
-    pub fn load(spec: &NetworkSpec) -> Result<Network, EngineFailure> {
+impl TorchNetwork {
+    pub fn load(spec: &NetworkSpec) -> Result<TorchNetwork, EngineFailure> {
         let engine = engine()?;
         let json = serde_json::to_string(spec).map_err(|e| EngineFailure::new(e.to_string()))?;
         let json = CString::new(json).map_err(|e| EngineFailure::new(e.to_string()))?;
@@ -276,24 +267,23 @@ impl Network {
         if status != 0 || handle.is_null() {
             return Err(take_failure(engine, message));
         }
-        Ok(Network {
+        Ok(TorchNetwork {
             engine,
             handle,
             head: spec.head,
             labels: spec.labels,
         })
     }
+}
 
-    /// Softmax probabilities in float32: `[rows, labels]` for a sequence head,
-    /// `[rows, width, labels]` for a token head, row-major.
-    pub fn probabilities(&self, batch: &Batch) -> Result<Vec<f32>, EngineFailure> {
+impl Network for TorchNetwork {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Torch
+    }
+
+    fn probabilities(&self, batch: &Batch) -> Result<Vec<f32>, EngineFailure> {
+        batch.check()?;
         let cells = batch.rows * batch.width;
-        if batch.ids.len() != cells || batch.mask.len() != cells || batch.types.is_some_and(|t| t.len() != cells) {
-            return Err(EngineFailure::new(format!(
-                "a batch of {} × {} needs that many ids, mask and type values",
-                batch.rows, batch.width
-            )));
-        }
         let len = match self.head {
             Head::Sequence => batch.rows * self.labels,
             Head::Token => cells * self.labels,
@@ -322,7 +312,7 @@ impl Network {
     }
 }
 
-impl Drop for Network {
+impl Drop for TorchNetwork {
     fn drop(&mut self) {
         // SAFETY: the handle came from this engine's load and is freed once.
         unsafe { (self.engine.free)(self.handle) };
@@ -367,7 +357,7 @@ mod tests {
             labels: 2,
             device: ResolvedDevice::Cpu,
         };
-        let failure = Network::load(&spec).err().expect("no weights, no network");
+        let failure = TorchNetwork::load(&spec).err().expect("no weights, no network");
         assert_eq!(failure.path.as_deref(), Some(Path::new("/nowhere/model.safetensors")));
     }
 }

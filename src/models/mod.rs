@@ -1,6 +1,7 @@
-//! Models: where transformer models come from and how they run (libtorch through
-//! tch and rust-bert in the [`engine`], loaded only when a model runs; tokenizers
-//! through the `tokenizers` crate).
+//! Models: where transformer models come from and how they run (ONNX Runtime in
+//! [`onnx`] by default on CPU, libtorch through tch and rust-bert in the [`engine`]
+//! for CUDA and models without an export, each opened only when a model runs;
+//! tokenizers through the `tokenizers` crate).
 //!
 //! This module knows nothing of statements or tables: it turns texts and text pairs
 //! into class probabilities with named labels, and documents into tagged tokens.
@@ -9,16 +10,19 @@ pub mod classifier;
 pub mod engine;
 mod hub;
 pub mod labels;
+pub mod network;
+pub mod onnx;
 pub mod registry;
 pub mod text_tokenizer;
 pub mod token_tagger;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 pub use classifier::{Architecture, Input, Prediction, SequenceClassifier};
 pub use labels::{Labels, NliLabels, ToneLabels};
+pub use network::{EngineChoice, EngineKind, Runtime};
 pub use registry::{ModelSource, ModelSpec, Registry, ResolvedModel, Task};
 pub use token_tagger::{TaggedToken, TokenTagger, Windowing};
 /// The device a user asks for.
@@ -27,7 +31,8 @@ pub use token_tagger::{TaggedToken, TokenTagger, Windowing};
 pub enum DeviceChoice {
     Cpu,
     Cuda,
-    /// CUDA when libtorch sees a GPU, else the CPU.
+    /// CUDA when libtorch sees a GPU, else the CPU (without opening libtorch where
+    /// the machine has no NVIDIA device at all).
     #[default]
     Auto,
 }
@@ -106,7 +111,7 @@ pub enum ModelError {
 impl ModelError {
     /// An engine failure of `model` ("(any)" where no one model is concerned): about a
     /// file where the engine names one.
-    fn from_engine(model: &str, failure: engine::EngineFailure) -> Self {
+    pub(crate) fn from_engine(model: &str, failure: engine::EngineFailure) -> Self {
         match failure.path {
             Some(path) => ModelError::File {
                 model: model.into(),
@@ -127,22 +132,34 @@ pub fn cuda_devices() -> Result<i64, ModelError> {
 }
 
 /// The device models will run on. Only `auto` asks libtorch what is there, and only
-/// when `models_run` (a run without models never loads libtorch; it records `cpu`).
+/// when `models_run` and the machine has an NVIDIA device (a run without models, or
+/// on a machine without a GPU, never loads libtorch; it records `cpu`).
 pub fn resolve_device(choice: DeviceChoice, models_run: bool) -> Result<ResolvedDevice, ModelError> {
     let gpu = ResolvedDevice::Cuda { index: 0 };
     match choice {
         DeviceChoice::Cpu => Ok(ResolvedDevice::Cpu),
-        DeviceChoice::Auto if !models_run => Ok(ResolvedDevice::Cpu),
+        DeviceChoice::Auto if !models_run || !nvidia_device_present() => Ok(ResolvedDevice::Cpu),
         DeviceChoice::Auto => Ok(if cuda_devices()? > 0 { gpu } else { ResolvedDevice::Cpu }),
         DeviceChoice::Cuda if cuda_devices()? > 0 => Ok(gpu),
         DeviceChoice::Cuda => Err(ModelError::NoCuda),
     }
 }
 
-/// Sets libtorch's intra-op thread count (what model inference will use; loads the
-/// engine).
-pub fn set_threads(threads: usize) -> Result<(), ModelError> {
-    engine::set_threads(threads).map_err(|failure| ModelError::from_engine("(any)", failure))
+/// Whether the machine shows an NVIDIA GPU (the driver's /proc entry or a device
+/// node): without one CUDA cannot run, and asking libtorch would cost its loading.
+fn nvidia_device_present() -> bool {
+    if !cfg!(target_os = "linux") {
+        return cfg!(not(target_os = "macos"));
+    }
+    Path::new("/proc/driver/nvidia/version").exists()
+        || std::fs::read_dir("/dev").is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.strip_prefix("nvidia")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
 }
 
 #[cfg(test)]
@@ -156,6 +173,12 @@ mod tests {
         let auto = resolve_device(DeviceChoice::Auto, true).unwrap();
         let devices = cuda_devices().unwrap();
         assert_eq!(auto == ResolvedDevice::Cpu, devices == 0);
+        if devices > 0 {
+            assert!(
+                nvidia_device_present(),
+                "libtorch sees a GPU that the device check missed"
+            );
+        }
         assert_eq!(resolve_device(DeviceChoice::Cuda, true).is_ok(), devices > 0);
     }
 

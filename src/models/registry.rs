@@ -184,6 +184,17 @@ impl ResolvedModel {
             weights_sha256,
         })
     }
+
+    /// The engine this model runs on under `runtime` (see
+    /// [`super::network::choose_engine`]), or why it cannot run there.
+    pub fn engine(&self, runtime: super::Runtime) -> Result<super::EngineKind, ModelError> {
+        let head = match self.spec.task {
+            Task::Attribution => super::engine::Head::Token,
+            Task::Tone | Task::Stance => super::engine::Head::Sequence,
+        };
+        let weights = super::classifier::weights_file(&self.spec.name, &self.dir)?;
+        super::network::choose_engine(&self.spec.name, &self.dir, &weights, head, runtime)
+    }
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use tokenizers::Tokenizer;
 
-use super::classifier::{load_network, position_limit, read_config, weights_file, Architecture};
-use super::engine::{Batch, Head, Network, NetworkSpec};
+use super::classifier::{position_limit, read_config, weights_file, Architecture};
+use super::engine::{Head, NetworkSpec};
 use super::labels::Labels;
+use super::network::{load_network, Batch, EngineKind, Network, Runtime};
 use super::text_tokenizer::{load_fast, FAST_TOKENIZER_FILE};
-use super::{ModelError, ResolvedDevice};
+use super::ModelError;
 
 /// How documents are cut for the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub struct TaggedToken {
 
 pub struct TokenTagger {
     name: String,
-    network: Network,
+    network: Box<dyn Network>,
     tokenizer: Tokenizer,
     labels: Labels,
     pad_id: i64,
@@ -62,7 +63,7 @@ impl TokenTagger {
         name: &str,
         dir: &Path,
         architecture: Architecture,
-        device: ResolvedDevice,
+        runtime: Runtime,
         windowing: Windowing,
     ) -> Result<Self, ModelError> {
         if architecture != Architecture::Bert {
@@ -85,6 +86,7 @@ impl TokenTagger {
         let weights_file = weights_file(name, dir)?;
         let network = load_network(
             name,
+            dir,
             NetworkSpec {
                 head: Head::Token,
                 architecture,
@@ -92,8 +94,9 @@ impl TokenTagger {
                 config_path,
                 weights: weights_file.clone(),
                 labels: labels.names.len(),
-                device,
+                device: runtime.device,
             },
+            runtime,
         )?;
 
         let mut tokenizer = load_fast(name, dir)?;
@@ -148,6 +151,11 @@ impl TokenTagger {
 
     pub fn weights_file(&self) -> &Path {
         &self.weights_file
+    }
+
+    /// The engine the network runs on.
+    pub fn engine(&self) -> EngineKind {
+        self.network.kind()
     }
 
     pub fn windowing(&self) -> Windowing {

@@ -41,6 +41,9 @@ pub struct ModelReport {
     pub source: crate::models::ModelSource,
     pub folder: String,
     pub weights_sha256: String,
+    /// The engine it ran on: `onnx` or `torch` (see `--engine`).
+    #[serde(default)]
+    pub engine: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -77,7 +77,7 @@ impl ChunkWorker {
     pub fn load(config: &RunConfig, failed: &BTreeMap<String, String>) -> Result<Self, RunError> {
         let extractor = config
             .extractor
-            .build(config.device)
+            .build(config.runtime())
             .map_err(|source| RunError::Extractor {
                 extractor: config.extractor.name(),
                 source,
@@ -92,7 +92,7 @@ impl ChunkWorker {
         };
         let mut tone = None;
         if let Some(model) = model_for(Task::Tone) {
-            match ToneScorer::load(model, config.device, config.score) {
+            match ToneScorer::load(model, config.runtime(), config.score) {
                 Ok(scorer) => tone = Some(scorer),
                 Err(e) => {
                     new_failures.insert(TONE.to_string(), e.to_string());
@@ -102,7 +102,7 @@ impl ChunkWorker {
         let targets = config.targets();
         let mut stance = None;
         if let Some(model) = model_for(Task::Stance).filter(|_| !targets.is_empty()) {
-            match StanceScorer::load(model, config.device, config.score) {
+            match StanceScorer::load(model, config.runtime(), config.score) {
                 Ok(scorer) => stance = Some(scorer),
                 Err(e) => {
                     new_failures.insert(STANCE.to_string(), e.to_string());

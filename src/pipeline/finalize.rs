@@ -200,7 +200,7 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
             .models
             .iter()
             .chain(config.extractor.tagger().map(|t| &t.model))
-            .map(model_report)
+            .map(|model| model_report(model, config.runtime()))
             .collect(),
         scoring: scoring.clone(),
     };
@@ -455,8 +455,11 @@ fn scoring_report(
     }
 }
 
-fn model_report(model: &ResolvedModel) -> ModelReport {
+fn model_report(model: &ResolvedModel, runtime: crate::models::Runtime) -> ModelReport {
     ModelReport {
+        engine: model
+            .engine(runtime)
+            .map_or_else(|e| format!("unavailable: {e}"), |kind| kind.as_str().to_string()),
         name: model.spec.name.clone(),
         task: model.spec.task.as_str().into(),
         architecture: model.spec.architecture.model_type().into(),

@@ -175,21 +175,13 @@ pub fn run(config: &RunConfig, hooks: RunHooks) -> Result<RunSummary, RunError> 
     let started = Instant::now();
     let folder = RunFolder::for_config(config);
     folder.prepare(hooks.overwrite)?;
-    if config.runs_models() {
-        // A missing engine also fails each model's load below, where the run reports
-        // it and goes on; here it is only worth a warning.
-        if let Err(error) = crate::models::set_threads(config.threads) {
-            tracing::warn!("{error}");
-        }
-    }
     let header = JournalHeader {
         version: journal::JOURNAL_VERSION,
         config_toml: config.to_toml()?,
         inputs: config.inputs.iter().map(InputStamp::of).collect(),
         started_at: chrono::Utc::now().to_rfc3339(),
-        // Asked only where a model runs: asking loads libtorch.
-        cuda_devices: config
-            .runs_models()
+        // Asked only where a model runs on CUDA: asking loads libtorch.
+        cuda_devices: (config.runs_models() && config.device != crate::models::ResolvedDevice::Cpu)
             .then(crate::models::cuda_devices)
             .and_then(Result::ok),
     };

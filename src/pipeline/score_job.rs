@@ -54,10 +54,7 @@ pub enum ScoreJobError {
 /// `stancemap score`: scores `{id, text}` rows (tone) or `{id, text, target}` rows
 /// (stance, the target being free text used in the hypotheses) from a JSONL file.
 pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
-    let device = crate::models::resolve_device(job.device, true).map_err(crate::config::ConfigError::from)?;
-    if let Some(threads) = job.threads {
-        crate::models::set_threads(threads).map_err(crate::config::ConfigError::from)?;
-    }
+    let runtime = job.models.runtime(job.device, job.threads)?;
     let settings = job.models.settings()?;
     let model = job
         .models
@@ -81,7 +78,7 @@ pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
     let (mut frame, stats) = match job.task {
         Task::Attribution => return Err(ScoreJobError::NotAScorer),
         Task::Tone => {
-            let scorer = ToneScorer::load(&model, device, settings).map_err(|e| RunError::Score(e.into()))?;
+            let scorer = ToneScorer::load(&model, runtime, settings).map_err(|e| RunError::Score(e.into()))?;
             let items: Vec<TextItem> = rows
                 .iter()
                 .map(|(id, text, _)| TextItem {
@@ -97,7 +94,7 @@ pub fn score_file(job: &ScoreJob) -> Result<ScoreJobSummary, ScoreJobError> {
             )
         }
         Task::Stance => {
-            let scorer = StanceScorer::load(&model, device, settings).map_err(|e| RunError::Score(e.into()))?;
+            let scorer = StanceScorer::load(&model, runtime, settings).map_err(|e| RunError::Score(e.into()))?;
             let items: Vec<StanceItem> = rows
                 .iter()
                 .map(|(id, text, target)| {

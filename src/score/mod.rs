@@ -83,10 +83,10 @@ pub trait Scorer {
     }
 }
 
-/// Loads a resolved model's classifier on `device`.
+/// Loads a resolved model's classifier where `runtime` says.
 pub(crate) fn load_classifier(
     model: &ResolvedModel,
-    device: crate::models::ResolvedDevice,
+    runtime: crate::models::Runtime,
     settings: ScoreSettings,
 ) -> Result<SequenceClassifier, ModelError> {
     let max_tokens = model
@@ -98,7 +98,7 @@ pub(crate) fn load_classifier(
         &model.spec.name,
         &model.dir,
         model.spec.architecture,
-        device,
+        runtime,
         max_tokens,
     )
 }

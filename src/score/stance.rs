@@ -139,10 +139,10 @@ pub struct StanceScorer {
 impl StanceScorer {
     pub fn load(
         model: &ResolvedModel,
-        device: crate::models::ResolvedDevice,
+        runtime: crate::models::Runtime,
         settings: ScoreSettings,
     ) -> Result<Self, ModelError> {
-        let classifier = load_classifier(model, device, settings)?;
+        let classifier = load_classifier(model, runtime, settings)?;
         let labels = NliLabels::from_labels(&model.spec.name, classifier.labels())?;
         Ok(StanceScorer {
             model: model.clone(),

@@ -26,10 +26,10 @@ pub struct ToneScorer {
 impl ToneScorer {
     pub fn load(
         model: &ResolvedModel,
-        device: crate::models::ResolvedDevice,
+        runtime: crate::models::Runtime,
         settings: ScoreSettings,
     ) -> Result<Self, ModelError> {
-        let classifier = load_classifier(model, device, settings)?;
+        let classifier = load_classifier(model, runtime, settings)?;
         let labels = ToneLabels::from_labels(&model.spec.name, classifier.labels())?;
         Ok(ToneScorer {
             model: model.clone(),

@@ -1,14 +1,28 @@
 //! Rust inference against Hugging Face transformers on tiny random models of every
 //! supported architecture (tests/fixtures/make_tiny_models.py wrote the models and
-//! the reference probabilities).
+//! the reference probabilities), on both engines: libtorch, and ONNX Runtime on the
+//! exports `make setup` writes beside them (models/recipes/export_onnx.py).
 
 use std::path::Path;
 
-use stancemap::models::{Architecture, Input, Registry, ResolvedModel, SequenceClassifier, Task};
+use stancemap::models::{
+    Architecture, EngineChoice, EngineKind, Input, Registry, ResolvedDevice, ResolvedModel, Runtime,
+    SequenceClassifier, Task,
+};
 use stancemap::score::{ScoreSettings, Scorer, StanceItem, StanceScorer, Target, TextItem, ToneScorer};
 
-/// Agreement with Python's probabilities.
-const PARITY_TOLERANCE: f32 = 1e-4;
+/// Agreement with Python's probabilities (fp32 on both engines).
+const PARITY_TOLERANCE: f32 = 1e-5;
+
+const ENGINES: [EngineChoice; 2] = [EngineChoice::Torch, EngineChoice::Onnx];
+
+fn cpu(engine: EngineChoice) -> Runtime {
+    Runtime {
+        device: ResolvedDevice::Cpu,
+        engine,
+        threads: 1,
+    }
+}
 /// Agreement of one input scored alone and inside a padded batch.
 const PADDING_TOLERANCE: f32 = 1e-5;
 
@@ -26,16 +40,16 @@ fn architecture(dir: &Path) -> Architecture {
     serde_json::from_value(config["model_type"].clone()).unwrap()
 }
 
-fn load(name: &str, max_tokens: usize) -> SequenceClassifier {
+fn load(name: &str, max_tokens: usize, engine: EngineChoice) -> SequenceClassifier {
     let dir = fixtures().join("tiny_models").join(name);
-    SequenceClassifier::load(
-        name,
-        &dir,
-        architecture(&dir),
-        stancemap::models::ResolvedDevice::Cpu,
-        max_tokens,
-    )
-    .unwrap()
+    let classifier = SequenceClassifier::load(name, &dir, architecture(&dir), cpu(engine), max_tokens)
+        .unwrap_or_else(|e| panic!("{name} on {engine:?}: {e}"));
+    let expected = match engine {
+        EngineChoice::Onnx => EngineKind::Onnx,
+        _ => EngineKind::Torch,
+    };
+    assert_eq!(classifier.engine(), expected, "{name}");
+    classifier
 }
 
 fn inputs(model: &serde_json::Value) -> Vec<Vec<String>> {
@@ -92,8 +106,8 @@ fn every_architecture_matches_transformers() {
         from_vocabulary_files.into_iter().collect::<Vec<_>>(),
         vec!["bert", "deberta-v2", "roberta", "xlm-roberta"]
     );
-    for (name, model) in models {
-        let classifier = load(name, max_tokens);
+    for (engine, (name, model)) in ENGINES.iter().flat_map(|e| models.iter().map(move |m| (*e, m))) {
+        let classifier = load(name, max_tokens, engine);
         let texts = inputs(model);
         let batch: Vec<Input> = texts.iter().map(|t| as_input(t)).collect();
         let predictions = classifier.predict(&batch, 4).unwrap();
@@ -112,7 +126,7 @@ fn every_architecture_matches_transformers() {
                 .fold(0.0, f32::max);
             assert!(
                 worst <= PARITY_TOLERANCE,
-                "{name} input {i}: {:?} vs {:?}",
+                "{name} on {engine:?}, input {i}: {:?} vs {:?}",
                 prediction.probabilities,
                 expected
             );
@@ -130,7 +144,7 @@ fn every_architecture_matches_transformers() {
 #[test]
 fn padding_does_not_change_probabilities() {
     let reference = reference();
-    for name in [
+    for (name, engine) in [
         "bert-tone3",
         "xlm-roberta-tone3",
         "bert-nli-ent0",
@@ -143,8 +157,11 @@ fn padding_does_not_change_probabilities() {
         "roberta-nli-ent2-vocab",
         "xlm-roberta-tone3-spm",
         "deberta-v3-nli-ent0-spm",
-    ] {
-        let classifier = load(name, 64);
+    ]
+    .into_iter()
+    .flat_map(|name| ENGINES.map(|engine| (name, engine)))
+    {
+        let classifier = load(name, 64, engine);
         let texts = inputs(&reference["models"][name]);
         let batch: Vec<Input> = texts.iter().map(|t| as_input(t)).collect();
         let together = classifier.predict(&batch, batch.len()).unwrap();
@@ -158,7 +175,7 @@ fn padding_does_not_change_probabilities() {
                 .fold(0.0, f32::max);
             assert!(
                 worst <= PADDING_TOLERANCE,
-                "{name} input {i}: alone vs batched differ by {worst}"
+                "{name} on {engine:?}, input {i}: alone vs batched differ by {worst}"
             );
         }
     }
@@ -178,7 +195,7 @@ fn resolved(name: &str) -> ResolvedModel {
 fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
     let scorer = ToneScorer::load(
         &resolved("bert-tone3"),
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(EngineChoice::Auto),
         ScoreSettings::default(),
     )
     .unwrap();
@@ -202,7 +219,7 @@ fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
     // Two-class models have no neutral output.
     let two = ToneScorer::load(
         &resolved("distilbert-tone2"),
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(EngineChoice::Auto),
         ScoreSettings::default(),
     )
     .unwrap();
@@ -215,7 +232,7 @@ fn tone_rows_carry_the_full_distribution_and_dedup_is_counted() {
 fn unmappable_labels_and_wrong_heads_fail_clearly() {
     let err = ToneScorer::load(
         &resolved("bert-unmappable"),
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(EngineChoice::Auto),
         ScoreSettings::default(),
     )
     .err()
@@ -227,7 +244,7 @@ fn unmappable_labels_and_wrong_heads_fail_clearly() {
     );
     let err = StanceScorer::load(
         &resolved("bert-tone3"),
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(EngineChoice::Auto),
         ScoreSettings::default(),
     )
     .err()
@@ -239,15 +256,18 @@ fn unmappable_labels_and_wrong_heads_fail_clearly() {
 #[test]
 fn stance_reads_entailment_where_the_model_puts_it() {
     let reference = reference();
-    for (name, entailment, contradiction) in [
+    for ((name, entailment, contradiction), engine) in [
         ("bert-nli-ent0", 0, 2),
         ("roberta-nli-ent2", 2, 0),
         ("deberta-v3-nli-ent0", 0, 2),
         ("deberta-v2-nli-ent2", 2, 0),
-    ] {
+    ]
+    .into_iter()
+    .flat_map(|model| ENGINES.map(|engine| (model, engine)))
+    {
         let scorer = StanceScorer::load(
             &resolved(name),
-            stancemap::models::ResolvedDevice::Cpu,
+            cpu(engine),
             ScoreSettings {
                 batch_size: 4,
                 max_tokens: 24,
@@ -279,10 +299,40 @@ fn stance_reads_entailment_where_the_model_puts_it() {
         let expected_against = (supports[contradiction] + opposes[entailment]) / 2.0;
         assert!(
             (row.p_favor - expected_favor).abs() < PARITY_TOLERANCE,
-            "{name}: {} vs {expected_favor}",
+            "{name} on {engine:?}: {} vs {expected_favor}",
             row.p_favor
         );
-        assert!((row.p_against - expected_against).abs() < PARITY_TOLERANCE, "{name}");
+        assert!(
+            (row.p_against - expected_against).abs() < PARITY_TOLERANCE,
+            "{name} on {engine:?}"
+        );
         assert!((row.p_favor + row.p_against + row.p_none - 1.0).abs() < 1e-5);
     }
+}
+
+#[test]
+fn auto_runs_a_current_export_on_onnx_and_falls_back_to_torch_when_it_is_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("bert-tone3");
+    std::fs::create_dir(&model).unwrap();
+    for entry in std::fs::read_dir(fixtures().join("tiny_models/bert-tone3")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), model.join(entry.file_name())).unwrap();
+    }
+    let load = |engine| SequenceClassifier::load("bert-tone3", &model, Architecture::Bert, cpu(engine), 64);
+    assert_eq!(load(EngineChoice::Auto).unwrap().engine(), EngineKind::Onnx);
+    // An export of other weights (the model retrained since): auto runs the weights on
+    // libtorch, and --engine onnx refuses, saying what to do.
+    let mut stamp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("onnx_export.json")).unwrap()).unwrap();
+    stamp["weights_sha256"] = "0".repeat(64).into();
+    std::fs::write(model.join("onnx_export.json"), stamp.to_string()).unwrap();
+    let auto = load(EngineChoice::Auto).unwrap();
+    assert_eq!(auto.engine(), EngineKind::Torch);
+    let err = load(EngineChoice::Onnx).err().expect("a stale export is refused");
+    assert!(err.to_string().contains("export_onnx.py"), "{err}");
+    std::fs::remove_file(model.join("model.onnx")).unwrap();
+    assert_eq!(load(EngineChoice::Auto).unwrap().engine(), EngineKind::Torch);
+    let err = load(EngineChoice::Onnx).err().expect("no export, no ONNX");
+    assert!(err.to_string().contains("has no model.onnx"), "{err}");
 }

@@ -1,6 +1,7 @@
 //! What a run loads before it reads anything: a run without models never loads
-//! libtorch (the model engine is opened only when a model runs), and a run with a
-//! model loads the engine library and libtorch through it. The dynamic loader's own
+//! libtorch or ONNX Runtime (each engine is opened only when a model runs on it); a
+//! model on the CPU runs on ONNX Runtime by default, without libtorch; `--engine
+//! torch` loads the engine library and libtorch through it. The dynamic loader's own
 //! account (`LD_DEBUG=libs`) says which libraries a process initialised.
 
 use std::path::Path;
@@ -61,37 +62,79 @@ fn a_run_without_models_never_loads_libtorch() {
     assert_eq!(manifest_cuda_devices(&out), serde_json::Value::Null);
 }
 
-#[test]
-fn a_model_run_loads_libtorch_through_the_engine() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = one_article(dir.path());
-    let out = dir.path().join("out");
+fn model_run(out: &Path, input: &str, engine: &str) -> Vec<String> {
     let registry = fixture_registry();
-    let libraries = initialised_libraries(&[
+    initialised_libraries(&[
         "run",
         "--quiet",
         "--extractor",
         "rules",
         "--device",
         "cpu",
+        "--engine",
+        engine,
         "--models",
         &registry,
         "--tone-model",
         "bert-tone3",
         "--input",
-        &input,
+        input,
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ])
+}
+
+fn loaded(libraries: &[String], name: &str) -> bool {
+    libraries.iter().any(|l| l.contains(name))
+}
+
+#[test]
+fn a_model_run_on_torch_loads_libtorch_through_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = one_article(dir.path());
+    let out = dir.path().join("out");
+    let libraries = model_run(&out, &input, "torch");
     for wanted in ["libstancemap_engine.so", "libtorch_cpu.so"] {
-        assert!(
-            libraries.iter().any(|l| l.ends_with(wanted)),
-            "{wanted} was not loaded: {libraries:?}"
-        );
+        assert!(loaded(&libraries, wanted), "{wanted} was not loaded: {libraries:?}");
     }
+    assert!(!loaded(&libraries, "libonnxruntime"), "{libraries:?}");
     assert_eq!(
         read_table(&out, "tone.parquet").height(),
         read_table(&out, "statements.parquet").height()
     );
-    assert!(manifest_cuda_devices(&out).is_i64());
+    assert_eq!(read_manifest(&out)["models"][0]["engine"], "torch");
+    // Asked only of a run on CUDA: asking loads libtorch.
+    assert_eq!(manifest_cuda_devices(&out), serde_json::Value::Null);
+}
+
+#[test]
+fn a_model_run_on_the_cpu_runs_on_onnx_runtime_without_libtorch() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = one_article(dir.path());
+    let out = dir.path().join("out");
+    let libraries = model_run(&out, &input, "auto");
+    assert!(
+        loaded(&libraries, "libonnxruntime"),
+        "ONNX Runtime was not loaded: {libraries:?}"
+    );
+    let torch: Vec<&String> = libraries
+        .iter()
+        .filter(|l| l.contains("libtorch") || l.contains("libc10") || l.contains("libstancemap_engine"))
+        .collect();
+    assert!(torch.is_empty(), "a model run on ONNX Runtime loaded {torch:?}");
+    assert_eq!(read_manifest(&out)["models"][0]["engine"], "onnx");
+    let tone = read_table(&out, "tone.parquet");
+    assert_eq!(tone.height(), read_table(&out, "statements.parquet").height());
+    // The same probabilities as on libtorch (fp32 both).
+    let torch_out = dir.path().join("torch");
+    model_run(&torch_out, &input, "torch");
+    let on_torch = read_table(&torch_out, "tone.parquet");
+    for column in ["p_negative", "p_neutral", "p_positive"] {
+        let a = tone.column(column).unwrap().f32().unwrap().clone();
+        let b = on_torch.column(column).unwrap().f32().unwrap().clone();
+        for (x, y) in a.into_iter().zip(b.into_iter()) {
+            let (x, y) = (x.unwrap(), y.unwrap());
+            assert!((x - y).abs() < 1e-5, "{column}: onnx {x}, torch {y}");
+        }
+    }
 }

@@ -2,19 +2,35 @@
 //! random BERT tagger (tests/fixtures/make_tiny_tagger.py): a text longer than the
 //! window, read in overlapping windows, with non-ASCII text so that byte offsets and
 //! Python's character offsets must be converted exactly.
+//! On both engines: libtorch, and ONNX Runtime on the export `make setup` writes.
 
 use std::path::Path;
 
-use stancemap::models::{Architecture, TokenTagger, Windowing};
+use stancemap::models::{Architecture, EngineChoice, ResolvedDevice, Runtime, TokenTagger, Windowing};
 
-const PARITY_TOLERANCE: f32 = 1e-4;
+/// fp32 on both engines.
+const PARITY_TOLERANCE: f32 = 1e-5;
 
 fn fixtures() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+fn cpu(engine: EngineChoice) -> Runtime {
+    Runtime {
+        device: ResolvedDevice::Cpu,
+        engine,
+        threads: 1,
+    }
+}
+
 #[test]
-fn windowed_token_probabilities_match_transformers() {
+fn windowed_token_probabilities_match_transformers_on_both_engines() {
+    for engine in [EngineChoice::Torch, EngineChoice::Onnx] {
+        windowed_token_probabilities_match_transformers(engine);
+    }
+}
+
+fn windowed_token_probabilities_match_transformers(engine: EngineChoice) {
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("tiny_tagger_reference.json")).unwrap()).unwrap();
     let text = reference["text"].as_str().unwrap();
@@ -28,7 +44,7 @@ fn windowed_token_probabilities_match_transformers() {
         "bert-tagger",
         &fixtures().join("tiny_models/bert-tagger"),
         Architecture::Bert,
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(engine),
         windowing,
     )
     .unwrap();
@@ -55,13 +71,13 @@ fn windowed_token_probabilities_match_transformers() {
             worst = worst.max((g - w).abs());
         }
     }
-    assert!(worst < PARITY_TOLERANCE, "largest difference {worst}");
+    assert!(worst < PARITY_TOLERANCE, "{engine:?}: largest difference {worst}");
     // One batch per window gives the same numbers.
     let single = TokenTagger::load(
         "bert-tagger",
         &fixtures().join("tiny_models/bert-tagger"),
         Architecture::Bert,
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(engine),
         Windowing {
             batch_size: 1,
             ..windowing
@@ -101,7 +117,7 @@ fn a_tagger_must_be_a_bert_token_classifier_with_attribution_labels() {
         "roberta",
         &fixtures().join("tiny_models/roberta-nli-ent2"),
         Architecture::Roberta,
-        stancemap::models::ResolvedDevice::Cpu,
+        cpu(EngineChoice::Auto),
         Windowing::default(),
     )
     .err()
