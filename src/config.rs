@@ -12,7 +12,8 @@ use crate::corpus::shard::{Shard, ShardError};
 use crate::corpus::{resolve_inputs, CorpusError, InputSpec, ReadLimits};
 use crate::extract::{ExtractorChoice, ExtractorConfig, TaggerConfig};
 use crate::models::{
-    resolve_device, DeviceChoice, EngineChoice, ModelError, Registry, ResolvedDevice, ResolvedModel, Runtime, Task,
+    resolve_device, DeviceChoice, EngineChoice, ModelError, PrecisionChoice, Registry, ResolvedDevice, ResolvedModel,
+    Runtime, Task,
 };
 use crate::score::{ScoreSettings, Target};
 
@@ -56,6 +57,7 @@ pub struct ModelOptions {
     pub max_tokens: Option<usize>,
     /// The engine models run on.
     pub engine: EngineChoice,
+    pub precision: PrecisionChoice,
 }
 
 /// The default registry: `$STANCEMAP_MODELS`, else `models/models.toml` of this
@@ -88,6 +90,8 @@ impl ModelOptions {
         Ok(Runtime {
             device: resolve_device(device, true)?,
             engine: self.engine,
+            precision: self.precision,
+            declared: None,
             threads: threads.unwrap_or_else(all_cores),
         })
     }
@@ -140,6 +144,8 @@ pub struct RunConfig {
     /// The engine asked for (each model's manifest entry says which one it ran on).
     #[serde(default)]
     pub engine: EngineChoice,
+    #[serde(default)]
+    pub precision: PrecisionChoice,
     pub threads: usize,
     pub strict: bool,
     /// The models that score, one per task at most.
@@ -278,6 +284,7 @@ impl RunConfig {
             },
             device,
             engine: options.models.engine,
+            precision: options.models.precision,
             threads,
             strict: options.strict,
             models,
@@ -292,6 +299,8 @@ impl RunConfig {
         Runtime {
             device: self.device,
             engine: self.engine,
+            precision: self.precision,
+            declared: None,
             threads: self.threads,
         }
     }

@@ -12,7 +12,7 @@ use stancemap::analyze::stats::IntervalMethod;
 use stancemap::analyze::{compare, write_report, CompareOptions, GroupBy, Period};
 use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
 use stancemap::extract::ExtractorChoice;
-use stancemap::models::{DeviceChoice, EngineChoice, Task};
+use stancemap::models::{DeviceChoice, EngineChoice, PrecisionChoice, Task};
 use stancemap::pipeline::{score_file, ScoreJob};
 use stancemap::{ModelOptions, RunConfig, RunHooks, RunOptions, RunSummary};
 
@@ -312,6 +312,10 @@ struct ModelArgs {
     /// model.onnx, libtorch otherwise and on CUDA), onnx or torch.
     #[arg(long, default_value = "auto")]
     engine: EngineChoice,
+    /// Numeric precision on ONNX Runtime: auto (what each model's registry entry
+    /// declares; the shipped tagger runs int8 feed-forward layers), fp32 or int8.
+    #[arg(long, default_value = "auto")]
+    precision: PrecisionChoice,
 }
 
 impl ModelArgs {
@@ -325,6 +329,7 @@ impl ModelArgs {
             batch_size: self.batch_size,
             max_tokens: self.max_tokens,
             engine: self.engine,
+            precision: self.precision,
         }
     }
 }

@@ -3,6 +3,10 @@ model cards and prints a Markdown table (also written to out/eval/summary.json).
 
     .venv/bin/python models/recipes/eval_defaults.py [--bin target/release/stancemap]   # or: make eval-defaults
 
+`--int8-check` runs every check at `--precision fp32` and at `--precision int8` and
+prints each figure's change: a model may declare `precision = "int8"` in
+models/models.toml only where every figure of its task moves by at most 0.005.
+
 The NLI held-out split is rebuilt from the recipe's seed (never trained on).
 """
 
@@ -52,6 +56,8 @@ def main():
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     p.add_argument("--bin", type=Path, default=target / "release" / "stancemap")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--int8-check", action="store_true",
+                   help="every check at fp32 and at int8, with the change of each figure")
     args = p.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     heldout, _, _ = snli_splits(13)
@@ -59,24 +65,9 @@ def main():
         for r in heldout:
             f.write(json.dumps(r) + "\n")
 
-    rows = []
-    for name, task, fmt, data, extra, key, threshold in checks():
-        cmd = [str(args.bin), "eval", "--json", "--quiet", "--threads", str(args.threads), "--task", task,
-               "--format", fmt, "--data", str(data), *extra]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
-        report = json.loads(done.stdout)
-        value = figure(report, key)
-        rows.append({"check": name, "model": report["model"], "items": report["items"], "figure": key,
-                     "value": value, "threshold": threshold,
-                     "accuracy": report["classification"]["accuracy"],
-                     "macro_f1": report["classification"]["macro_f1"],
-                     "f1_avg": report.get("f1_avg"), "pearson_r": report.get("pearson_r"),
-                     "seconds": round(report["seconds"], 1),
-                     "command": " ".join(["stancemap", *cmd[1:]]).replace(str(SHARED), "../shared/data")})
-        (OUT / f"{task}-{fmt}-{Path(data).stem}.json").write_text(json.dumps(report, indent=2))
-        print(f"{name}: {key} {value:.4f}" if value is not None else f"{name}: {key} n/a", file=sys.stderr)
+    if args.int8_check:
+        return int8_check(args)
+    rows = run_checks(args, [])
     (OUT / "summary.json").write_text(json.dumps(rows, indent=2))
     print("| check | model | n | figure | value | bar |")
     print("|---|---|---|---|---|---|")
@@ -85,6 +76,47 @@ def main():
         print(f"| {r['check']} | {r['model']} | {r['items']} | {r['figure']} | {r['value']:.4f} | {bar} |")
     if any(r["threshold"] and r["value"] < r["threshold"] for r in rows):
         sys.exit(1)
+
+
+def int8_check(args):
+    """Each figure at fp32 and int8 (ONNX Runtime both), and the largest change per task."""
+    results = {precision: run_checks(args, ["--engine", "onnx", "--precision", precision])
+               for precision in ("fp32", "int8")}
+    (OUT / "int8_check.json").write_text(json.dumps(results, indent=2))
+    print("| check | figure | fp32 | int8 | change | seconds fp32 → int8 |")
+    print("|---|---|---|---|---|---|")
+    worst = {}
+    for a, b in zip(results["fp32"], results["int8"]):
+        for key in ("accuracy", "macro_f1", "f1_avg", "pearson_r"):
+            if a[key] is not None:
+                task = a["task"]
+                worst[task] = max(worst.get(task, 0.0), abs(b[key] - a[key]))
+        print(f"| {a['check']} | {a['figure']} | {a['value']:.4f} | {b['value']:.4f} | {b['value'] - a['value']:+.4f} |"
+              f" {a['seconds']} → {b['seconds']} |")
+    for task, change in worst.items():
+        print(f"{task}: largest change of any figure {change:.4f} ({'within' if change <= 0.005 else 'OVER'} 0.005)")
+
+
+def run_checks(args, flags):
+    rows = []
+    for name, task, fmt, data, extra, key, threshold in checks():
+        cmd = [str(args.bin), "eval", "--json", "--quiet", "--threads", str(args.threads), "--task", task,
+               "--format", fmt, "--data", str(data), *extra, *flags]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+        report = json.loads(done.stdout)
+        value = figure(report, key)
+        rows.append({"check": name, "task": task, "model": report["model"], "items": report["items"], "figure": key,
+                     "value": value, "threshold": threshold,
+                     "accuracy": report["classification"]["accuracy"],
+                     "macro_f1": report["classification"]["macro_f1"],
+                     "f1_avg": report.get("f1_avg"), "pearson_r": report.get("pearson_r"),
+                     "seconds": round(report["seconds"], 1),
+                     "command": " ".join(["stancemap", *cmd[1:]]).replace(str(SHARED), "../shared/data")})
+        (OUT / f"{task}-{fmt}-{Path(data).stem}{''.join(flags[-1:]) and '-' + flags[-1]}.json").write_text(json.dumps(report, indent=2))
+        print(f"{name}: {key} {value:.4f}" if value is not None else f"{name}: {key} n/a", file=sys.stderr)
+    return rows
 
 
 if __name__ == "__main__":

@@ -87,6 +87,9 @@ pub struct EvalReport {
     /// The engine the model ran on: `onnx` or `torch`.
     #[serde(default)]
     pub engine: String,
+    /// `fp32` or `int8`.
+    #[serde(default)]
+    pub precision: String,
     pub items: u64,
     pub skipped: u64,
     /// The first skipped lines, with file and line.
@@ -150,7 +153,7 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
     let settings = job.models.settings()?;
     let task = job.task.model_task();
     let model = job.models.resolve_one(task)?.ok_or(EvalError::NoModel(task.as_str()))?;
-    let engine = model.engine(runtime).map_err(ConfigError::from)?;
+    let plan = model.engine(runtime).map_err(ConfigError::from)?;
 
     let mut set = gold::read(&job.data, job.format, job.split)?;
     for skip in &set.skipped {
@@ -286,7 +289,8 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
         data: job.data.display().to_string(),
         model: model.spec.name.clone(),
         weights_sha256: model.weights_sha256.clone(),
-        engine: engine.as_str().into(),
+        engine: plan.engine.as_str().into(),
+        precision: plan.precision.as_str().into(),
         items: set.items.len() as u64,
         skipped: set.skipped.len() as u64,
         skipped_lines: set

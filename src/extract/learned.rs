@@ -29,7 +29,7 @@ impl LearnedExtractor {
             &model.spec.name,
             &model.dir,
             model.spec.architecture,
-            runtime,
+            runtime.for_model(model.spec.precision),
             windowing,
         )?;
         let tags = tagger

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use classifier::{Architecture, Input, Prediction, SequenceClassifier};
 pub use labels::{Labels, NliLabels, ToneLabels};
-pub use network::{EngineChoice, EngineKind, Runtime};
+pub use network::{EngineChoice, EngineKind, EnginePlan, Precision, PrecisionChoice, Runtime};
 pub use registry::{ModelSource, ModelSpec, Registry, ResolvedModel, Task};
 pub use token_tagger::{TaggedToken, TokenTagger, Windowing};
 /// The device a user asks for.

@@ -39,6 +39,49 @@ impl std::str::FromStr for EngineChoice {
     }
 }
 
+/// The numeric precision a user asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PrecisionChoice {
+    /// What each model's registry entry declares (`precision = "int8"` where the int8
+    /// export was measured to keep the task's figures), fp32 otherwise.
+    #[default]
+    Auto,
+    Fp32,
+    /// The int8 export of every model (ONNX Runtime only).
+    Int8,
+}
+
+impl std::str::FromStr for PrecisionChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Ok(PrecisionChoice::Auto),
+            "fp32" | "float32" => Ok(PrecisionChoice::Fp32),
+            "int8" => Ok(PrecisionChoice::Int8),
+            other => Err(format!("unknown precision {other:?}: use auto, fp32 or int8")),
+        }
+    }
+}
+
+/// The precision a network runs at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    Fp32,
+    /// Feed-forward weights in int8, the rest fp32 (models/recipes/export_onnx.py).
+    Int8,
+}
+
+impl Precision {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Int8 => "int8",
+        }
+    }
+}
+
 /// The engine a network actually runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,23 +99,41 @@ impl EngineKind {
     }
 }
 
-/// Where and how models run: the device, the engine asked for, and the threads a
-/// network may use.
+/// Where and how models run: the device, the engine and precision asked for, and
+/// the threads a network may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Runtime {
     pub device: ResolvedDevice,
     pub engine: EngineChoice,
+    pub precision: PrecisionChoice,
+    /// The precision the model being loaded declares in its registry entry (set by
+    /// [`Runtime::for_model`]).
+    pub declared: Option<Precision>,
     pub threads: usize,
 }
 
 impl Runtime {
-    pub fn cpu(threads: usize) -> Runtime {
+    pub fn cpu(engine: EngineChoice, threads: usize) -> Runtime {
         Runtime {
             device: ResolvedDevice::Cpu,
-            engine: EngineChoice::Auto,
+            engine,
+            precision: PrecisionChoice::Auto,
+            declared: None,
             threads,
         }
     }
+
+    /// This runtime for a model that declares `declared`.
+    pub fn for_model(self, declared: Option<Precision>) -> Runtime {
+        Runtime { declared, ..self }
+    }
+}
+
+/// The engine and precision a model runs at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnginePlan {
+    pub engine: EngineKind,
+    pub precision: Precision,
 }
 
 /// One batch for [`Network::probabilities`]: row-major `[rows, width]` inputs.
@@ -116,9 +177,11 @@ pub fn load_network(
     runtime: Runtime,
 ) -> Result<Box<dyn Network>, ModelError> {
     let from_engine = |failure| ModelError::from_engine(name, failure);
-    match choose_engine(name, dir, &spec.weights, spec.head, runtime)? {
+    let plan = choose_engine(name, dir, &spec.weights, spec.head, runtime)?;
+    match plan.engine {
         EngineKind::Onnx => {
-            let network = OnnxNetwork::load(dir, spec.head, spec.labels, runtime.threads).map_err(from_engine)?;
+            let network =
+                OnnxNetwork::load(dir, plan.precision, spec.head, spec.labels, runtime.threads).map_err(from_engine)?;
             Ok(Box::new(network))
         }
         EngineKind::Torch => {
@@ -128,20 +191,44 @@ pub fn load_network(
     }
 }
 
-/// The engine a model in `dir` (weights `weights`, a `head` classifier) runs on under
-/// `runtime`, without loading it: `torch` and `onnx` as asked (onnx only on the CPU
-/// and with a current export, else an error saying what to do); `auto` is ONNX
-/// Runtime on the CPU where the export is current and the library is there, libtorch
-/// otherwise (logged with the reason).
+/// The engine and precision of a model in `dir` (weights `weights`, a `head`
+/// classifier) under `runtime`, without loading it. Engines: `torch` and `onnx` as
+/// asked (onnx only on the CPU and with a current export, else an error saying what
+/// to do); `auto` is ONNX Runtime on the CPU where the export is current and the
+/// library is there, libtorch otherwise (logged with the reason). Precision: as
+/// asked, or as the model declares (`auto`); int8 only on ONNX Runtime, so a
+/// declared int8 runs at fp32 on libtorch and an asked-for one fails there.
 pub fn choose_engine(
     name: &str,
     dir: &Path,
     weights: &Path,
     head: Head,
     runtime: Runtime,
-) -> Result<EngineKind, ModelError> {
+) -> Result<EnginePlan, ModelError> {
+    let precision = match runtime.precision {
+        PrecisionChoice::Auto => runtime.declared.unwrap_or(Precision::Fp32),
+        PrecisionChoice::Fp32 => Precision::Fp32,
+        PrecisionChoice::Int8 => Precision::Int8,
+    };
+    let torch = || {
+        if runtime.precision == PrecisionChoice::Int8 {
+            return Err(ModelError::Engine {
+                model: name.into(),
+                detail: "int8 runs on ONNX Runtime only: drop --precision int8 or run on the CPU with --engine onnx"
+                    .into(),
+            });
+        }
+        Ok(EnginePlan {
+            engine: EngineKind::Torch,
+            precision: Precision::Fp32,
+        })
+    };
+    let onnx = EnginePlan {
+        engine: EngineKind::Onnx,
+        precision,
+    };
     match runtime.engine {
-        EngineChoice::Torch => Ok(EngineKind::Torch),
+        EngineChoice::Torch => torch(),
         EngineChoice::Onnx => {
             if runtime.device != ResolvedDevice::Cpu {
                 return Err(ModelError::Engine {
@@ -152,8 +239,8 @@ pub fn choose_engine(
                     ),
                 });
             }
-            match export_problem(dir, weights, head) {
-                None => Ok(EngineKind::Onnx),
+            match export_problem(dir, weights, head, precision) {
+                None => Ok(onnx),
                 Some(problem) => Err(ModelError::File {
                     model: name.into(),
                     path: dir.join(super::onnx::ONNX_FILE),
@@ -167,13 +254,13 @@ pub fn choose_engine(
             } else if !runtime_available() {
                 Some("no ONNX Runtime library was found (make setup installs it)".to_string())
             } else {
-                export_problem(dir, weights, head)
+                export_problem(dir, weights, head, precision)
             };
             match why_not {
-                None => Ok(EngineKind::Onnx),
+                None => Ok(onnx),
                 Some(reason) => {
                     tracing::info!("model {name} runs on libtorch: {reason}");
-                    Ok(EngineKind::Torch)
+                    torch()
                 }
             }
         }

@@ -18,14 +18,16 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::engine::{EngineFailure, Head};
-use super::network::{softmax_rows, Batch, EngineKind, Network};
+use super::network::{softmax_rows, Batch, EngineKind, Network, Precision};
 
 /// File name of an exported graph in a model folder.
 pub const ONNX_FILE: &str = "model.onnx";
+/// Its int8 twin (feed-forward weights in int8).
+pub const ONNX_INT8_FILE: &str = "model.int8.onnx";
 /// What the export recipe writes beside it: the hash of the weights it came from.
 pub const EXPORT_STAMP: &str = "onnx_export.json";
 /// The export format this build reads (`EXPORT_VERSION` of the recipe).
-const EXPORT_VERSION: u64 = 1;
+const EXPORT_VERSION: u64 = 2;
 
 /// Where the ONNX Runtime library is looked for, in order: `ORT_DYLIB_PATH` (a file,
 /// as the `ort` crate names it), the library of the `onnxruntime` wheel in the
@@ -110,15 +112,15 @@ struct ExportStamp {
 
 /// Why a model folder's export cannot be used, or `None` when it can: present, of this
 /// format, for this head, and made from the weights now beside it.
-pub fn export_problem(dir: &Path, weights: &Path, head: Head) -> Option<String> {
-    let graph = dir.join(ONNX_FILE);
+pub fn export_problem(dir: &Path, weights: &Path, head: Head, precision: Precision) -> Option<String> {
+    let graph = dir.join(graph_file(precision));
     let stamp_path = dir.join(EXPORT_STAMP);
     let remedy = format!(
         "export it with `.venv/bin/python models/recipes/export_onnx.py {}` (`make setup` does for the shipped models)",
         dir.display()
     );
     if !graph.is_file() {
-        return Some(format!("{} has no {ONNX_FILE}: {remedy}", dir.display()));
+        return Some(format!("{} has no {}: {remedy}", dir.display(), graph_file(precision)));
     }
     let stamp: ExportStamp = match std::fs::read_to_string(&stamp_path)
         .map_err(|e| e.to_string())
@@ -167,6 +169,14 @@ pub fn export_problem(dir: &Path, weights: &Path, head: Head) -> Option<String> 
     }
 }
 
+/// The graph file of a precision.
+pub fn graph_file(precision: Precision) -> &'static str {
+    match precision {
+        Precision::Fp32 => ONNX_FILE,
+        Precision::Int8 => ONNX_INT8_FILE,
+    }
+}
+
 fn file_sha256(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     let mut digest = Sha256::new();
@@ -185,11 +195,17 @@ pub struct OnnxNetwork {
 }
 
 impl OnnxNetwork {
-    /// Loads `dir/model.onnx` with `threads` intra-op threads. The caller has checked
-    /// the export with [`export_problem`].
-    pub fn load(dir: &Path, head: Head, labels: usize, threads: usize) -> Result<OnnxNetwork, EngineFailure> {
+    /// Loads the graph of `precision` in `dir` with `threads` intra-op threads. The
+    /// caller has checked the export with [`export_problem`].
+    pub fn load(
+        dir: &Path,
+        precision: Precision,
+        head: Head,
+        labels: usize,
+        threads: usize,
+    ) -> Result<OnnxNetwork, EngineFailure> {
         runtime()?;
-        let file = dir.join(ONNX_FILE);
+        let file = dir.join(graph_file(precision));
         let failure = |e: ort::Error| EngineFailure {
             path: Some(file.clone()),
             detail: format!("ONNX Runtime cannot load it: {e}"),
@@ -284,7 +300,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let weights = dir.path().join("model.safetensors");
         std::fs::write(&weights, b"weights").unwrap();
-        let problem = export_problem(dir.path(), &weights, Head::Sequence).unwrap();
+        let problem = export_problem(dir.path(), &weights, Head::Sequence, Precision::Fp32).unwrap();
         assert!(problem.contains("export_onnx.py"), "{problem}");
     }
 
@@ -295,21 +311,26 @@ mod tests {
         std::fs::write(&weights, b"weights").unwrap();
         std::fs::write(dir.path().join(ONNX_FILE), b"graph").unwrap();
         let stamp = |hash: &str, head: &str| {
-            serde_json::json!({"export_version": 1, "weights": "model.safetensors", "weights_sha256": hash, "head": head})
+            serde_json::json!({"export_version": 2, "weights": "model.safetensors", "weights_sha256": hash, "head": head})
                 .to_string()
         };
         let hash = file_sha256(&weights).unwrap();
         std::fs::write(dir.path().join(EXPORT_STAMP), stamp(&hash, "sequence")).unwrap();
-        assert_eq!(export_problem(dir.path(), &weights, Head::Sequence), None);
-        assert!(export_problem(dir.path(), &weights, Head::Token)
+        assert_eq!(
+            export_problem(dir.path(), &weights, Head::Sequence, Precision::Fp32),
+            None
+        );
+        let int8 = export_problem(dir.path(), &weights, Head::Sequence, Precision::Int8).unwrap();
+        assert!(int8.contains("has no model.int8.onnx"), "{int8}");
+        assert!(export_problem(dir.path(), &weights, Head::Token, Precision::Fp32)
             .unwrap()
             .contains("token classifier is needed"));
         std::fs::write(&weights, b"retrained").unwrap();
-        assert!(export_problem(dir.path(), &weights, Head::Sequence)
+        assert!(export_problem(dir.path(), &weights, Head::Sequence, Precision::Fp32)
             .unwrap()
             .contains("retrained"));
         std::fs::write(dir.path().join(EXPORT_STAMP), stamp(&"0".repeat(64), "sequence")).unwrap();
-        assert!(export_problem(dir.path(), &weights, Head::Sequence).is_some());
+        assert!(export_problem(dir.path(), &weights, Head::Sequence, Precision::Fp32).is_some());
     }
 
     #[test]

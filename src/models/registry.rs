@@ -66,6 +66,10 @@ pub struct ModelSpec {
     /// Longest input in tokens; longer inputs are truncated (and counted).
     #[serde(default)]
     pub max_tokens: Option<usize>,
+    /// The precision it runs at on ONNX Runtime unless `--precision` says otherwise:
+    /// `int8` where its int8 export was measured to keep the task's figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::network::Precision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -187,13 +191,19 @@ impl ResolvedModel {
 
     /// The engine this model runs on under `runtime` (see
     /// [`super::network::choose_engine`]), or why it cannot run there.
-    pub fn engine(&self, runtime: super::Runtime) -> Result<super::EngineKind, ModelError> {
+    pub fn engine(&self, runtime: super::Runtime) -> Result<super::network::EnginePlan, ModelError> {
         let head = match self.spec.task {
             Task::Attribution => super::engine::Head::Token,
             Task::Tone | Task::Stance => super::engine::Head::Sequence,
         };
         let weights = super::classifier::weights_file(&self.spec.name, &self.dir)?;
-        super::network::choose_engine(&self.spec.name, &self.dir, &weights, head, runtime)
+        super::network::choose_engine(
+            &self.spec.name,
+            &self.dir,
+            &weights,
+            head,
+            runtime.for_model(self.spec.precision),
+        )
     }
 }
 

@@ -44,6 +44,9 @@ pub struct ModelReport {
     /// The engine it ran on: `onnx` or `torch` (see `--engine`).
     #[serde(default)]
     pub engine: String,
+    /// `fp32` or `int8` (see `--precision`).
+    #[serde(default)]
+    pub precision: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

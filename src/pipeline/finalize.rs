@@ -456,10 +456,14 @@ fn scoring_report(
 }
 
 fn model_report(model: &ResolvedModel, runtime: crate::models::Runtime) -> ModelReport {
+    let plan = model.engine(runtime);
     ModelReport {
-        engine: model
-            .engine(runtime)
-            .map_or_else(|e| format!("unavailable: {e}"), |kind| kind.as_str().to_string()),
+        engine: plan
+            .as_ref()
+            .map_or_else(|e| format!("unavailable: {e}"), |plan| plan.engine.as_str().to_string()),
+        precision: plan
+            .as_ref()
+            .map_or_else(|_| String::new(), |plan| plan.precision.as_str().to_string()),
         name: model.spec.name.clone(),
         task: model.spec.task.as_str().into(),
         architecture: model.spec.architecture.model_type().into(),

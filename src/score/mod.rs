@@ -98,7 +98,7 @@ pub(crate) fn load_classifier(
         &model.spec.name,
         &model.dir,
         model.spec.architecture,
-        runtime,
+        runtime.for_model(model.spec.precision),
         max_tokens,
     )
 }

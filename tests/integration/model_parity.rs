@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use stancemap::models::{
-    Architecture, EngineChoice, EngineKind, Input, Registry, ResolvedDevice, ResolvedModel, Runtime,
+    Architecture, EngineChoice, EngineKind, Input, Precision, PrecisionChoice, Registry, ResolvedModel, Runtime,
     SequenceClassifier, Task,
 };
 use stancemap::score::{ScoreSettings, Scorer, StanceItem, StanceScorer, Target, TextItem, ToneScorer};
@@ -17,11 +17,7 @@ const PARITY_TOLERANCE: f32 = 1e-5;
 const ENGINES: [EngineChoice; 2] = [EngineChoice::Torch, EngineChoice::Onnx];
 
 fn cpu(engine: EngineChoice) -> Runtime {
-    Runtime {
-        device: ResolvedDevice::Cpu,
-        engine,
-        threads: 1,
-    }
+    Runtime::cpu(engine, 1)
 }
 /// Agreement of one input scored alone and inside a padded batch.
 const PADDING_TOLERANCE: f32 = 1e-5;
@@ -335,4 +331,54 @@ fn auto_runs_a_current_export_on_onnx_and_falls_back_to_torch_when_it_is_stale()
     assert_eq!(load(EngineChoice::Auto).unwrap().engine(), EngineKind::Torch);
     let err = load(EngineChoice::Onnx).err().expect("no export, no ONNX");
     assert!(err.to_string().contains("has no model.onnx"), "{err}");
+}
+
+#[test]
+fn int8_runs_the_int8_export_on_onnx_runtime_and_only_there() {
+    let dir = fixtures().join("tiny_models/bert-tone3");
+    let runtime = |engine, precision| Runtime {
+        precision,
+        ..Runtime::cpu(engine, 1)
+    };
+    let load = |engine, precision| {
+        SequenceClassifier::load("bert-tone3", &dir, Architecture::Bert, runtime(engine, precision), 64)
+    };
+    let inputs = [
+        Input::Single("The war must end."),
+        Input::Single("useful and constructive"),
+    ];
+    let fp32 = load(EngineChoice::Onnx, PrecisionChoice::Fp32)
+        .unwrap()
+        .predict(&inputs, 2)
+        .unwrap();
+    let int8 = load(EngineChoice::Auto, PrecisionChoice::Int8).unwrap();
+    assert_eq!(int8.engine(), EngineKind::Onnx);
+    let int8 = int8.predict(&inputs, 2).unwrap();
+    let mut largest = 0f32;
+    for (a, b) in fp32.iter().zip(&int8) {
+        assert!((b.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        for (x, y) in a.probabilities.iter().zip(&b.probabilities) {
+            largest = largest.max((x - y).abs());
+        }
+    }
+    // Another graph ran (int8 feed-forward weights), and it stays near fp32.
+    assert!(largest > 0.0 && largest < 0.05, "int8 against fp32: {largest}");
+    // libtorch has no int8 path: asked for, it is refused; declared by a model, the
+    // model runs at fp32 there.
+    let err = load(EngineChoice::Torch, PrecisionChoice::Int8)
+        .err()
+        .expect("int8 on libtorch is refused");
+    assert!(err.to_string().contains("int8 runs on ONNX Runtime only"), "{err}");
+    let declared = Runtime {
+        declared: Some(Precision::Int8),
+        ..Runtime::cpu(EngineChoice::Torch, 1)
+    };
+    let on_torch = SequenceClassifier::load("bert-tone3", &dir, Architecture::Bert, declared, 64).unwrap();
+    assert_eq!(on_torch.engine(), EngineKind::Torch);
+    let on_torch = on_torch.predict(&inputs, 2).unwrap();
+    for (a, b) in fp32.iter().zip(&on_torch) {
+        for (x, y) in a.probabilities.iter().zip(&b.probabilities) {
+            assert!((x - y).abs() < PARITY_TOLERANCE);
+        }
+    }
 }

@@ -14,9 +14,9 @@ fn python() -> String {
     }
 }
 
-/// Runs the extractor chosen by `args` on PolNeAR dev and returns the scorer's figures;
-/// None when ../shared is absent.
-fn score_dev(args: &[&str]) -> Option<serde_json::Value> {
+/// Runs the extractor chosen by `args` on PolNeAR dev and returns the scorer's figures
+/// and the run's manifest; None when ../shared is absent.
+fn score_dev_with_manifest(args: &[&str]) -> Option<(serde_json::Value, serde_json::Value)> {
     let (Some(dev), Some(_)) = (shared_data("polnear/dev"), shared_data("../tools/score_attribution.py")) else {
         eprintln!("skipped: ../shared/data/polnear/dev or the scorer is absent");
         return None;
@@ -44,7 +44,11 @@ fn score_dev(args: &[&str]) -> Option<serde_json::Value> {
     assert!(scored.status.success(), "{}", String::from_utf8_lossy(&scored.stderr));
     let scores: serde_json::Value = serde_json::from_slice(&scored.stdout).unwrap();
     eprintln!("PolNeAR dev {args:?}: {scores}");
-    Some(scores)
+    Some((scores, read_manifest(out.path())))
+}
+
+fn score_dev(args: &[&str]) -> Option<serde_json::Value> {
+    score_dev_with_manifest(args).map(|(scores, _)| scores)
 }
 
 fn get(scores: &serde_json::Value, key: &str) -> f64 {
@@ -65,11 +69,37 @@ fn rules_meet_the_polnear_dev_floor() {
 }
 
 #[test]
-fn the_default_extractor_meets_the_learned_floor() {
-    let Some(scores) = score_dev(&["--no-scores"]) else {
+fn the_default_extractor_meets_the_learned_floor_and_its_int8_tagger_keeps_the_fp32_figures() {
+    let Some((scores, manifest)) = score_dev_with_manifest(&["--no-scores"]) else {
         return;
     };
     assert!(get(&scores, "f1@0.5") >= 0.60, "content F1@0.5 {scores}");
     assert!(get(&scores, "direct_recall") >= 0.85, "direct recall {scores}");
     assert!(get(&scores, "speaker_accuracy") >= 0.90, "speaker accuracy {scores}");
+    // The shipped tagger declares int8 (feed-forward layers) on ONNX Runtime, which
+    // models/models.toml may only do while every scorer figure stays within 0.005 of
+    // the fp32 network's.
+    let tagger = &manifest["models"][0];
+    assert_eq!(
+        (
+            tagger["task"].as_str(),
+            tagger["engine"].as_str(),
+            tagger["precision"].as_str()
+        ),
+        (Some("attribution"), Some("onnx"), Some("int8")),
+        "{manifest}"
+    );
+    let fp32 = score_dev(&["--no-scores", "--precision", "fp32"]).unwrap();
+    let figures = scores.as_object().unwrap();
+    assert!(figures.len() >= 8, "{scores}");
+    for (key, value) in figures {
+        // Counts (articles, pairs, matches) are integers; the figures are fractions.
+        if value.is_u64() || value.is_i64() {
+            continue;
+        }
+        let (Some(int8), Some(full)) = (value.as_f64(), fp32[key].as_f64()) else {
+            panic!("{key}: {value} against {}", fp32[key]);
+        };
+        assert!((int8 - full).abs() <= 0.005, "{key}: int8 {int8}, fp32 {full}");
+    }
 }

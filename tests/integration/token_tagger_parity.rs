@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use stancemap::models::{Architecture, EngineChoice, ResolvedDevice, Runtime, TokenTagger, Windowing};
+use stancemap::models::{Architecture, EngineChoice, Runtime, TokenTagger, Windowing};
 
 /// fp32 on both engines.
 const PARITY_TOLERANCE: f32 = 1e-5;
@@ -16,11 +16,7 @@ fn fixtures() -> std::path::PathBuf {
 }
 
 fn cpu(engine: EngineChoice) -> Runtime {
-    Runtime {
-        device: ResolvedDevice::Cpu,
-        engine,
-        threads: 1,
-    }
+    Runtime::cpu(engine, 1)
 }
 
 #[test]
