@@ -5,8 +5,11 @@ command: `stancemap run --no-scores --extractor rules|learned|hybrid`, best of
 model loading excluded) and as a ratio to the rules measured in the same command.
 `learned-1` is the learned extractor with `--chunk-size 1`: each article's windows
 tagged alone, as before the tagger batched windows across a chunk's articles;
-`learned-torch` and `hybrid-torch` run the tagger on libtorch (`--engine torch`)
-instead of the default ONNX Runtime.
+`learned-fp32` and `hybrid-fp32` run the tagger's fp32 graph (`--precision fp32`)
+instead of its default int8 feed-forward layers, `learned-torch` and `hybrid-torch`
+run it on libtorch (`--engine torch`, fp32) instead of ONNX Runtime. The learned
+rows also give their share of the matmul ceiling measured here at their precision
+(bench_scoring.py's `ceilings`).
 
 The baseline is a plain Python loop calling Hugging Face
 `AutoModelForTokenClassification` (PyTorch, fp32) on the same texts, the same
@@ -22,8 +25,10 @@ import os
 import pathlib
 import subprocess
 import tempfile
+import sys
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 WINDOW, OVERLAP = 256, 64  # the tagger's defaults (src/models/token_tagger.rs)
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -45,6 +50,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         modes = {"rules": ("rules", []), "learned-1": ("learned", ["--chunk-size", "1"]),
                  "learned-torch": ("learned", ["--engine", "torch"]), "hybrid-torch": ("hybrid", ["--engine", "torch"]),
+                 "learned-fp32": ("learned", ["--precision", "fp32"]), "hybrid-fp32": ("hybrid", ["--precision", "fp32"]),
                  "learned": ("learned", []), "hybrid": ("hybrid", [])}
         for mode, (extractor, flags) in modes.items():
             best = None
@@ -74,10 +80,24 @@ def main():
     one = results["learned-1"]["articles_per_second"]
     print(f"  tagger windows batched across a chunk: learned {results['learned']['articles_per_second'] / one:.2f} ×"
           f" learned-1")
+    from bench_scoring import ceilings, share
+    ceiling = ceilings(args.threads)
+    config = json.loads((REPO / "models" / "attribution-tagger" / "config.json").read_text())
+    n = results["learned"]["articles"]
+    for mode, precision in (("learned", "int8"), ("learned-fp32", "fp32"), ("learned-torch", "fp32")):
+        seconds = n / results[mode]["articles_per_second"]
+        results[mode]["share_of_ceiling"] = share(seconds, hf["window_tokens"], config, ceiling, precision)
+    print(f"  share of the matmul ceiling (fp32 {ceiling['fp32']:.0f} GFLOPS, int8 {ceiling['int8']:.0f} GOPS here):"
+          f" learned {results['learned']['share_of_ceiling']:.0%} (int8 feed-forward),"
+          f" learned-fp32 {results['learned-fp32']['share_of_ceiling']:.0%},"
+          f" learned-torch {results['learned-torch']['share_of_ceiling']:.0%}")
     print(f"  against the HF loop: learned {results['learned']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
           f" hybrid {results['hybrid']['articles_per_second'] / hf['articles_per_second']:.2f} ×"
-          f" (libtorch: learned {results['learned-torch']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
+          f" (fp32: learned {results['learned-fp32']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
+          f" hybrid {results['hybrid-fp32']['articles_per_second'] / hf['articles_per_second']:.2f} ×;"
+          f" libtorch: learned {results['learned-torch']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
           f" hybrid {results['hybrid-torch']['articles_per_second'] / hf['articles_per_second']:.2f} ×)")
+    hf.pop("window_tokens")
     print(json.dumps({"threads": args.threads, "results": results, "hf_loop": hf}))
 
 
@@ -104,10 +124,10 @@ def hf_loop(files, threads, repeat):
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForTokenClassification.from_pretrained(folder, torch_dtype=torch.float32).eval()
     texts = [f.read_text(encoding="utf-8") for f in files]
-    best, n_windows = None, 0
+    best, n_windows, window_tokens = None, 0, []
     for _ in range(repeat):
         started = time.perf_counter()
-        n_windows = 0
+        n_windows, window_tokens = 0, []
         with torch.inference_mode():
             for text in texts:
                 ids = tokenizer(text, add_special_tokens=False)["input_ids"]
@@ -116,9 +136,11 @@ def hf_loop(files, threads, repeat):
                     logits = model(input_ids=torch.tensor([window])).logits
                     logits.softmax(-1)
                     n_windows += 1
+                    window_tokens.append(len(window))
         seconds = time.perf_counter() - started
         best = seconds if best is None else min(best, seconds)
     return {"articles_per_second": len(texts) / best, "seconds": best, "windows": n_windows,
+            "window_tokens": window_tokens,
             "transformers": transformers.__version__, "torch": torch.__version__}
 
 

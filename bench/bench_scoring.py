@@ -182,7 +182,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--statements", type=int, default=512)
+    ap.add_argument("--statements", type=int, default=1024)
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     tone = build("minilm-tone", {0: "negative", 1: "neutral", 2: "positive"})

@@ -38,7 +38,13 @@ pub struct RunOptions {
     pub shard: Option<String>,
     /// Shards in all, where the environment gives only the index (Kubernetes).
     pub shard_count: Option<u32>,
+    /// Tokens neighbouring tagger windows share (None: the tagger's default).
+    pub tagger_overlap: Option<usize>,
 }
+
+/// Inputs per forward pass on a GPU (statements; tagger windows get half as many),
+/// unless `--batch-size` says otherwise.
+pub const GPU_BATCH_SIZE: usize = 128;
 
 /// Articles per chunk unless `--chunk-size` says otherwise.
 pub const DEFAULT_CHUNK_SIZE: usize = 1000;
@@ -158,6 +164,8 @@ pub struct RunConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("--tagger-overlap {overlap} must be below half the tagger's window of {window} tokens")]
+    TaggerOverlap { overlap: usize, window: usize },
     #[error("no --input given: name at least one file, folder or glob")]
     NoInputs,
     #[error(transparent)]
@@ -199,7 +207,11 @@ pub const RUN_CONFIG_FILE: &str = "run_config.toml";
 
 /// The extractor asked for, with its tagger resolved; by default the hybrid where a
 /// tagger is at hand (it measures best on PolNeAR dev), else the rules.
-fn resolve_extractor(choice: Option<ExtractorChoice>, models: &ModelOptions) -> Result<ExtractorConfig, ConfigError> {
+fn resolve_extractor(
+    choice: Option<ExtractorChoice>,
+    models: &ModelOptions,
+    tagger_overlap: Option<usize>,
+) -> Result<ExtractorConfig, ConfigError> {
     if choice == Some(ExtractorChoice::Rules) {
         return Ok(ExtractorConfig::Rules);
     }
@@ -221,7 +233,16 @@ fn resolve_extractor(choice: Option<ExtractorChoice>, models: &ModelOptions) -> 
             }
         };
     };
-    let tagger = TaggerConfig::new(model);
+    let mut tagger = TaggerConfig::new(model);
+    if let Some(overlap) = tagger_overlap {
+        if overlap >= tagger.window / 2 {
+            return Err(ConfigError::TaggerOverlap {
+                overlap,
+                window: tagger.window,
+            });
+        }
+        tagger.overlap = overlap;
+    }
     Ok(if choice == Some(ExtractorChoice::Learned) {
         ExtractorConfig::Learned { tagger }
     } else {
@@ -267,8 +288,19 @@ impl RunConfig {
         } else {
             options.models.resolve(&[Task::Tone, Task::Stance])?
         };
-        let extractor = resolve_extractor(options.extractor, &options.models)?;
+        let mut extractor = resolve_extractor(options.extractor, &options.models, options.tagger_overlap)?;
         let device = resolve_device(options.device, models_run(&models, &extractor))?;
+        let mut score = score;
+        if device != ResolvedDevice::Cpu {
+            // A GPU is idle between small batches: more inputs per pass where the user
+            // did not choose.
+            if options.models.batch_size.is_none() {
+                score.batch_size = GPU_BATCH_SIZE;
+            }
+            if let ExtractorConfig::Learned { tagger } | ExtractorConfig::Hybrid { tagger } = &mut extractor {
+                tagger.batch_size = tagger.batch_size.max(GPU_BATCH_SIZE / 2);
+            }
+        }
         std::fs::create_dir_all(&options.out_dir).map_err(|source| ConfigError::OutDir {
             path: options.out_dir.clone(),
             source,
@@ -368,6 +400,7 @@ mod tests {
             chunk_size: DEFAULT_CHUNK_SIZE,
             shard: None,
             shard_count: None,
+            tagger_overlap: None,
         }
     }
 

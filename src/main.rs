@@ -87,6 +87,12 @@ enum Command {
         /// Job's completions).
         #[arg(long)]
         shard_count: Option<u32>,
+        /// Tokens that neighbouring windows of the attribution tagger share (default
+        /// 64, as it was trained; each token is read in the window where it has most
+        /// context). Less overlap is less work: 32 is 8% faster but loses 0.009 of
+        /// PolNeAR dev content F1@0.5.
+        #[arg(long)]
+        tagger_overlap: Option<usize>,
         /// Replace a finished run (or this shard's finished part) in OUT.
         #[arg(long)]
         overwrite: bool,
@@ -500,6 +506,7 @@ fn main() -> ExitCode {
             chunk_size,
             shard,
             shard_count,
+            tagger_overlap,
             overwrite,
         } => {
             init_logging(quiet);
@@ -523,6 +530,7 @@ fn main() -> ExitCode {
                 chunk_size,
                 shard,
                 shard_count,
+                tagger_overlap,
             };
             match run(options, quiet, overwrite) {
                 Ok(code) => code,
@@ -540,7 +548,7 @@ fn score(job: ScoreJob) -> anyhow::Result<ExitCode> {
     if !job.quiet {
         let s = &summary.stats;
         println!(
-            "scored {} rows with {} ({} unique inputs, {} deduplicated, {} truncated) in {:.1} s -> {}",
+            "scored {} rows with {} ({} unique inputs, {} deduplicated, {} truncated) in {:.3} s -> {}",
             summary.rows,
             s.model,
             s.unique_inputs,

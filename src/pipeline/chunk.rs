@@ -502,6 +502,7 @@ mod tests {
             chunk_size: 10,
             shard: None,
             shard_count: None,
+            tagger_overlap: None,
         })
         .unwrap();
         let article = |id: &str, text: &str| Article {

@@ -6,8 +6,6 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use polars::prelude::*;
-
 use crate::common::*;
 
 /// The sample corpus, a file of bad, duplicate and new records, and PolNeAR dev (when
