@@ -11,9 +11,11 @@
 //!    pronouns and titles, or normalised ids for everyone else.
 //! 5. [`score`] runs transformer models over each statement for tone and for stance
 //!    toward the study's targets; [`models`] holds what runs them (registry,
-//!    classifiers, tokenizers, label maps, and [`models::engine`], which opens the
-//!    libtorch engine library of the workspace's `engine/` crate only when a model
-//!    runs) and knows nothing of statements or tables.
+//!    classifiers, tokenizers, label maps, and two engines opened only when a model
+//!    runs on them: [`models::onnx`], ONNX Runtime on each model's exported graph,
+//!    the default on CPU, and [`models::engine`], the libtorch engine library of the
+//!    workspace's `engine/` crate, for CUDA and models without an export) and knows
+//!    nothing of statements or tables.
 //! 6. [`output`] writes `articles`, `statements` and `actors` as zstd Parquet and a
 //!    `manifest.json`, each atomically.
 //! 7. [`analyze`] reads those tables (lazily) to compare actors: stance and tone with

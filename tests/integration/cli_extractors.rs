@@ -50,6 +50,8 @@ fn learned_and_hybrid_runs_save_their_tagger_and_pin_it() {
                 mode,
                 "--attribution-model",
                 "bert-tagger",
+                "--tagger-overlap",
+                "32",
             ],
         );
         assert!(
@@ -70,6 +72,7 @@ fn learned_and_hybrid_runs_save_their_tagger_and_pin_it() {
         let config = std::fs::read_to_string(out.join("run_config.toml")).unwrap();
         assert!(config.contains(&format!("type = \"{mode}\"")), "{config}");
         assert!(config.contains("window = 256"), "{config}");
+        assert!(config.contains("overlap = 32"), "--tagger-overlap is saved: {config}");
         let statements = read_table(&out, "statements.parquet");
         for extractor in strings(&statements, "extractor") {
             assert_eq!(extractor.as_deref(), Some(mode));
@@ -110,6 +113,23 @@ fn impossible_extractor_choices_fail_clearly() {
         "{stderr}"
     );
     assert!(stderr.contains("--no-models"), "{stderr}");
+
+    // Windows overlapping by half or more would read tokens in no window's middle.
+    let output = run_with(
+        dir.path(),
+        &dir.path().join("c"),
+        &[
+            "--models",
+            &fixture_registry(),
+            "--attribution-model",
+            "bert-tagger",
+            "--tagger-overlap",
+            "128",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--tagger-overlap 128 must be below half"), "{stderr}");
 
     // A tone classifier declared as a tagger: its labels are not attribution tags.
     let bad = dir.path().join("bad.toml");
