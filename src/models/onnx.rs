@@ -29,16 +29,16 @@ pub const EXPORT_STAMP: &str = "onnx_export.json";
 /// The export format this build reads (`EXPORT_VERSION` of the recipe).
 const EXPORT_VERSION: u64 = 2;
 
-/// Where the ONNX Runtime library is looked for, in order: `ORT_DYLIB_PATH` (a file,
-/// as the `ort` crate names it), the library of the `onnxruntime` wheel in the
-/// virtual environment named by `VIRTUAL_ENV` now, then in the one this binary was
-/// built against (`make setup` installs it into the project's `.venv`), then beside
-/// the binary.
+/// Where the ONNX Runtime library is looked for: `ORT_DYLIB_PATH` alone where it is
+/// set (a file, as the `ort` crate names it); else, in order, the library of the
+/// `onnxruntime` wheel in the virtual environment named by `VIRTUAL_ENV` now, in the
+/// one this binary was built against (`make setup` installs it into the project's
+/// `.venv`), then beside the binary.
 pub fn library_candidates() -> Vec<PathBuf> {
-    let mut candidates = Vec::new();
     if let Some(path) = std::env::var_os("ORT_DYLIB_PATH") {
-        candidates.push(PathBuf::from(path));
+        return vec![PathBuf::from(path)];
     }
+    let mut candidates = Vec::new();
     let mut venvs: Vec<PathBuf> = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from).into_iter().collect();
     let built_with = env!("STANCEMAP_BUILD_VENV");
     if !built_with.is_empty() {
@@ -344,6 +344,8 @@ mod tests {
                 "{candidates:?}: is onnxruntime installed in the venv (make setup)?"
             );
         }
-        assert!(candidates.last().unwrap().ends_with("libonnxruntime.so"));
+        if std::env::var_os("ORT_DYLIB_PATH").is_none() {
+            assert!(candidates.last().unwrap().ends_with("libonnxruntime.so"));
+        }
     }
 }

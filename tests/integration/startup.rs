@@ -138,3 +138,51 @@ fn a_model_run_on_the_cpu_runs_on_onnx_runtime_without_libtorch() {
         }
     }
 }
+
+#[test]
+fn without_onnx_runtime_auto_runs_on_libtorch_and_onnx_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = one_article(dir.path());
+    let registry = fixture_registry();
+    let missing = dir.path().join("libonnxruntime.so.404");
+    let run_on = |engine: &str, out: &Path| {
+        stancemap()
+            .args([
+                "run",
+                "--quiet",
+                "--extractor",
+                "rules",
+                "--device",
+                "cpu",
+                "--engine",
+                engine,
+            ])
+            .args([
+                "--models",
+                &registry,
+                "--tone-model",
+                "bert-tone3",
+                "--input",
+                &input,
+                "--out",
+            ])
+            .arg(out)
+            .env("ORT_DYLIB_PATH", &missing)
+            .output()
+            .expect("stancemap runs")
+    };
+    let out = dir.path().join("auto");
+    let output = run_on("auto", &out);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(read_manifest(&out)["models"][0]["engine"], "torch");
+    assert!(read_table(&out, "tone.parquet").height() >= 1);
+
+    // Asked for by name, the engine's absence costs the model's table, with the
+    // library looked for and what to do.
+    let out = dir.path().join("onnx");
+    let output = run_on("onnx", &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ONNX Runtime's library is missing"), "{stderr}");
+    assert!(stderr.contains("libonnxruntime.so.404"), "{stderr}");
+    assert!(!out.join("tone.parquet").exists() || read_table(&out, "tone.parquet").height() == 0);
+}
