@@ -22,7 +22,9 @@
 //!    intervals, over time, and an HTML report (`stancemap compare`, `report`).
 //!
 //! Beside the stages, [`evaluate`] measures a scoring model against labelled data
-//! (`stancemap eval`) through the same scorers a run uses.
+//! (`stancemap eval`) through the same scorers a run uses, and [`labels`] turns a
+//! run into a sample a person labels (`stancemap label`) and fine-tunes a model on
+//! those labels (`stancemap train`).
 //!
 //! [`config`] turns what the user asked for into a saved, round-tripping
 //! [`config::RunConfig`]; [`pipeline::run`] drives the stages over the corpus in
@@ -36,6 +38,7 @@ pub mod config;
 pub mod corpus;
 pub mod evaluate;
 pub mod extract;
+pub mod labels;
 pub mod models;
 pub mod output;
 pub mod pipeline;

@@ -12,6 +12,7 @@ use stancemap::analyze::stats::IntervalMethod;
 use stancemap::analyze::{compare, write_report, CompareOptions, GroupBy, Period};
 use stancemap::evaluate::{evaluate, EvalJob, EvalTask, GoldFormat, Split};
 use stancemap::extract::ExtractorChoice;
+use stancemap::labels::{sample, train, LabelTask, SampleOptions, TrainJob, TrainSummary};
 use stancemap::models::{DeviceChoice, EngineChoice, PrecisionChoice, Task};
 use stancemap::pipeline::{score_file, ScoreJob};
 use stancemap::{ModelOptions, RunConfig, RunHooks, RunOptions, RunSummary};
@@ -152,6 +153,63 @@ enum Command {
         #[arg(long, default_value_t = 5000)]
         max_statements: usize,
     },
+    /// Draw a sample of a finished run's scored statements, stratified by actor (and
+    /// target, for stance), into a file to label by hand (JSONL, or CSV by extension):
+    /// fill in each row's `label`, then `stancemap train`.
+    Label {
+        /// The run's output folder.
+        #[arg(long)]
+        run: PathBuf,
+        /// tone or stance.
+        #[arg(long)]
+        task: TaskArg,
+        /// Rows per actor (× target) at most.
+        #[arg(long, default_value_t = 10)]
+        per_cell: usize,
+        /// Seed of the sample's order.
+        #[arg(long, default_value_t = 13)]
+        seed: u64,
+        /// The file to write (.jsonl or .csv).
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+    },
+    /// Fine-tune the task's model on a filled-in label file; writes the model and a
+    /// registry declaring it to OUT, and reports held-out figures of the base model
+    /// and the tuned one.
+    Train {
+        /// tone or stance.
+        #[arg(long)]
+        task: TaskArg,
+        /// The label file (`stancemap label`'s, with `label` filled in).
+        #[arg(long)]
+        labels: PathBuf,
+        /// Folder for the model, its registry (models.toml) and the report.
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        /// Registry name of the tuned model (default: <task>-<name of OUT>).
+        #[arg(long)]
+        name: Option<String>,
+        /// Model to start from (a registry name; default: the task's default).
+        #[arg(long)]
+        base: Option<String>,
+        #[arg(long, default_value_t = 3)]
+        epochs: usize,
+        #[arg(long, default_value_t = 3e-5)]
+        learning_rate: f64,
+        /// Share of the labelled articles held out to evaluate on.
+        #[arg(long, default_value_t = 0.2)]
+        holdout: f64,
+        #[arg(long, default_value_t = 13)]
+        seed: u64,
+        #[command(flatten)]
+        models: ModelArgs,
+        #[arg(long, default_value = "auto")]
+        device: DeviceChoice,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
     /// Measure a scoring model on labelled data: accuracy, macro-F1, confusion matrix,
     /// Pearson r for graded gold, F1avg for SemEval stance.
     Eval {
@@ -291,6 +349,8 @@ enum FormatArg {
     Argq,
     Vast,
     NliJsonl,
+    /// A label file of `stancemap label`, filled in.
+    Labels,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -427,6 +487,7 @@ fn main() -> ExitCode {
                     FormatArg::Argq => GoldFormat::Argq,
                     FormatArg::Vast => GoldFormat::Vast,
                     FormatArg::NliJsonl => GoldFormat::NliJsonl,
+                    FormatArg::Labels => GoldFormat::Labels,
                 },
                 split: match split {
                     SplitArg::Train => Split::Train,
@@ -476,6 +537,78 @@ fn main() -> ExitCode {
                 eprintln!("error: {e:#}");
                 ExitCode::from(1)
             })
+        }
+        Command::Label {
+            run,
+            task,
+            per_cell,
+            seed,
+            out,
+        } => {
+            init_logging(false);
+            let options = SampleOptions {
+                run,
+                task: label_task(task),
+                per_cell,
+                seed,
+                out,
+            };
+            exit_code((|| {
+                let summary = sample(&options).context("label failed")?;
+                println!(
+                    "wrote {} rows to label ({} cells, {} with fewer than {per_cell}) to {}: fill in each \
+                     row's `label` ({}), then: stancemap train --task {} --labels {} --out DIR",
+                    summary.rows,
+                    summary.cells,
+                    summary.short_cells,
+                    options.out.display(),
+                    options.task.labels().join(", "),
+                    options.task.as_str(),
+                    options.out.display()
+                );
+                Ok(())
+            })())
+        }
+        Command::Train {
+            task,
+            labels,
+            out,
+            name,
+            base,
+            epochs,
+            learning_rate,
+            holdout,
+            seed,
+            models,
+            device,
+            threads,
+            quiet,
+        } => {
+            init_logging(quiet);
+            let task = label_task(task);
+            let models = match task {
+                LabelTask::Tone => models.into_options(base, None),
+                LabelTask::Stance => models.into_options(None, base),
+            };
+            let job = TrainJob {
+                task,
+                labels,
+                out,
+                name,
+                models,
+                epochs,
+                learning_rate,
+                holdout,
+                seed,
+                threads,
+                device,
+                quiet,
+            };
+            exit_code((|| {
+                let summary = train(&job).context("training failed")?;
+                print_train_summary(&summary);
+                Ok(())
+            })())
         }
         Command::Merge { out, quiet } => {
             init_logging(quiet);
@@ -618,6 +751,46 @@ fn finish(summary: RunSummary, quiet: bool, strict: bool) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
+}
+
+fn label_task(task: TaskArg) -> LabelTask {
+    match task {
+        TaskArg::Tone => LabelTask::Tone,
+        TaskArg::Stance => LabelTask::Stance,
+    }
+}
+
+fn print_train_summary(summary: &TrainSummary) {
+    println!(
+        "trained {} from {} on {} rows ({} held out, {} unlabelled, {} skipped) in {:.0} s",
+        summary.name,
+        summary.base_model,
+        summary.train_rows,
+        summary.heldout_rows,
+        summary.unlabelled,
+        summary.skipped.len(),
+        summary.train_seconds
+    );
+    if let (Some(base), Some(tuned)) = (&summary.heldout_base, &summary.heldout_tuned) {
+        println!(
+            "held out ({} rows): macro-F1 {:.3} → {:.3}, accuracy {:.3} → {:.3} ({})",
+            tuned.items,
+            base.classification.macro_f1,
+            tuned.classification.macro_f1,
+            base.classification.accuracy,
+            tuned.classification.accuracy,
+            if summary.helped() == Some(true) {
+                "it helped"
+            } else {
+                "it did not help: label more, or keep the base model"
+            }
+        );
+    }
+    println!(
+        "registered in {}: use it with --models {}",
+        summary.registry.display(),
+        summary.registry.display()
+    );
 }
 
 fn init_logging(quiet: bool) {

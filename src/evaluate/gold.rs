@@ -28,6 +28,9 @@ pub enum GoldFormat {
     Vast,
     /// `{premise, hypothesis, label}` lines, 3-way or 2-way (`not_entailment`).
     NliJsonl,
+    /// A label file of `stancemap label`, filled in (JSONL, or CSV by extension):
+    /// stance rows where they name a target, tone rows otherwise.
+    Labels,
 }
 
 impl GoldFormat {
@@ -41,6 +44,7 @@ impl GoldFormat {
             GoldFormat::Argq => "argq",
             GoldFormat::Vast => "vast",
             GoldFormat::NliJsonl => "nli-jsonl",
+            GoldFormat::Labels => "labels",
         }
     }
 }
@@ -108,6 +112,9 @@ pub fn read(path: &Path, format: GoldFormat, split: Split) -> Result<GoldSet, Go
         path: name.clone(),
         source,
     })?;
+    if format == GoldFormat::Labels {
+        return read_labels(path, &bytes);
+    }
     let text = match format {
         GoldFormat::Semeval => decode_windows_1252(&bytes),
         _ => String::from_utf8_lossy(&bytes).into_owned(),
@@ -270,6 +277,7 @@ pub fn read(path: &Path, format: GoldFormat, split: Split) -> Result<GoldSet, Go
                 }
             }
         }
+        GoldFormat::Labels => unreachable!("read_labels reads label files"),
         GoldFormat::NliJsonl => {
             let mut rows = Vec::new();
             for (i, line) in text.lines().enumerate() {
@@ -309,6 +317,51 @@ pub fn read(path: &Path, format: GoldFormat, split: Split) -> Result<GoldSet, Go
         }
     }
     Ok(set)
+}
+
+/// A filled-in label file: its task is stance where its rows name a target.
+fn read_labels(path: &Path, bytes: &[u8]) -> Result<GoldSet, GoldError> {
+    use crate::labels::{parse_rows, read_labelled, LabelTask::*};
+    let stance = parse_rows(path, &String::from_utf8_lossy(bytes))
+        .into_iter()
+        .any(|(_, row)| row.is_ok_and(|r| r.target.is_some()));
+    let task = if stance { Stance } else { Tone };
+    let read = read_labelled(path, task).map_err(|e| GoldError::Format {
+        path: path.display().to_string(),
+        problem: e.to_string(),
+    })?;
+    let labels = task.labels();
+    let items = read
+        .rows
+        .into_iter()
+        .filter_map(|(_, row)| {
+            let gold = labels.iter().position(|l| Some(*l) == row.label.as_deref())?;
+            let probe = match task {
+                Tone => Probe::Text(row.text),
+                Stance => {
+                    let (target, favor, against) = (row.target?, row.favor_hypothesis?, row.against_hypothesis?);
+                    // The hypotheses as the label file asked them (no placeholder left).
+                    let target = Target {
+                        id: row.target_id.unwrap_or_else(|| crate::actors::slug(&target)),
+                        description: target,
+                        favor_template: favor.replace("{}", "{ }"),
+                        against_template: against.replace("{}", "{ }"),
+                    };
+                    Probe::Stance { text: row.text, target }
+                }
+            };
+            Some(GoldItem {
+                probe,
+                gold: Gold::Class(gold),
+            })
+        })
+        .collect();
+    Ok(GoldSet {
+        labels: labels.to_vec(),
+        items,
+        skipped: read.skipped,
+        graded_centre: None,
+    })
 }
 
 #[derive(Deserialize)]

@@ -55,8 +55,14 @@ impl EvalTask {
                 GoldFormat::Vader,
                 GoldFormat::Newsmtsc,
                 GoldFormat::Emobank,
+                GoldFormat::Labels,
             ],
-            EvalTask::Stance => &[GoldFormat::Semeval, GoldFormat::Argq, GoldFormat::Vast],
+            EvalTask::Stance => &[
+                GoldFormat::Semeval,
+                GoldFormat::Argq,
+                GoldFormat::Vast,
+                GoldFormat::Labels,
+            ],
             EvalTask::Nli => &[GoldFormat::NliJsonl],
         }
     }
@@ -158,6 +164,22 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
     let mut set = gold::read(&job.data, job.format, job.split)?;
     for skip in &set.skipped {
         tracing::warn!("skipped {skip}");
+    }
+    if job.format == GoldFormat::Labels {
+        // A label file holds one task's rows: stance rows name a target.
+        let found = if set.items.iter().any(|i| matches!(i.probe, Probe::Stance { .. })) {
+            EvalTask::Stance
+        } else {
+            EvalTask::Tone
+        };
+        if found != job.task && !set.items.is_empty() {
+            return Err(EvalError::Mismatch {
+                format: job.format.as_str(),
+                found: found.as_str(),
+                task: job.task.as_str(),
+                expected: format!("--task {} for this file", found.as_str()),
+            });
+        }
     }
     if let Some(limit) = job.limit {
         set.items.truncate(limit);

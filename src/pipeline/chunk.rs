@@ -241,7 +241,7 @@ impl ChunkWorker {
             .iter()
             .map(|s| TextItem {
                 id: s.statement_id.clone(),
-                text: tone_text(&s.kind, &s.content),
+                text: crate::score::tone_text(&s.kind, &s.content),
             })
             .collect();
         if !score_into_part(
@@ -333,43 +333,6 @@ fn write_part(work: &Path, table: &str, index: u64, mut frame: polars::prelude::
     Ok(())
 }
 
-/// The words whose tone is the speaker's. A descriptive statement (`described the
-/// meeting with Putin as "highly productive"`) is the reporter's object plus the
-/// speaker's quoted characterisation: only the latter is the speaker's tone, and
-/// names in the object would colour it. Everything else is read whole.
-pub fn tone_text(kind: &str, content: &str) -> String {
-    if kind != "descriptive" {
-        return content.to_string();
-    }
-    let quoted = quoted_segments(content);
-    if quoted.is_empty() {
-        content.to_string()
-    } else {
-        quoted.join(", ")
-    }
-}
-
-/// Text between paired quotation marks (curly double, curly single, straight double).
-fn quoted_segments(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (open, close) in [('“', '”'), ('‘', '’'), ('"', '"')] {
-        let mut rest = text;
-        while let Some(start) = rest.find(open) {
-            let after = &rest[start + open.len_utf8()..];
-            let Some(end) = after.find(close) else { break };
-            let inner = after[..end].trim().trim_end_matches([',', '.', ';', ':']).trim();
-            if !inner.is_empty() {
-                out.push(inner.to_string());
-            }
-            rest = &after[end + close.len_utf8()..];
-        }
-        if !out.is_empty() {
-            break;
-        }
-    }
-    out
-}
-
 /// Stable id of a statement: its article and content span.
 pub fn statement_id(article_id: &str, content_start: i64, content_end: i64) -> String {
     let digest = Sha256::digest(format!("{article_id}\u{1f}{content_start}\u{1f}{content_end}").as_bytes());
@@ -455,22 +418,6 @@ fn article_result(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn descriptive_tone_reads_the_quoted_words() {
-        let content = "Witkoff’s three-hour meeting with Putin as “highly productive,”";
-        assert_eq!(tone_text("descriptive", content), "highly productive");
-        assert_eq!(
-            tone_text("descriptive", "the discussions as “useful” and “constructive,”"),
-            "useful, constructive"
-        );
-        assert_eq!(tone_text("descriptive", "meeting ‘constructive’"), "constructive");
-        assert_eq!(
-            tone_text("descriptive", "the talks as a failure"),
-            "the talks as a failure"
-        );
-        assert_eq!(tone_text("indirect", content), content);
-    }
 
     #[test]
     fn statement_ids_are_stable_and_distinct() {

@@ -32,7 +32,7 @@ use crate::output::{Counts, OutputError, ScoringReport};
 use crate::score::ScoreError;
 
 pub use crate::corpus::shard::Shard;
-pub use chunk::{statement_id, tone_text};
+pub use chunk::statement_id;
 pub use journal::JournalError;
 pub use score_job::{score_file, ScoreJob, ScoreJobError, ScoreJobSummary};
 

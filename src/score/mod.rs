@@ -16,7 +16,7 @@ pub use stance::{
     reads_as_claim, StanceItem, StanceRow, StanceScorer, Target, CLAIM_AGAINST, CLAIM_FAVOR, DEFAULT_AGAINST,
     DEFAULT_FAVOR,
 };
-pub use tone::{ToneRow, ToneScorer};
+pub use tone::{tone_text, ToneRow, ToneScorer};
 
 /// How to run models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

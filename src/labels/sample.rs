@@ -1,0 +1,223 @@
+//! `stancemap label`: a sample of a run's scored statements, stratified by actor
+//! (and, for stance, by target), for a person to label.
+//!
+//! Each cell (actor × target for stance, actor for tone; statements without an actor
+//! form a cell of their own) gives up to `per_cell` rows, drawn in a seeded order, so
+//! that small actors are not drowned by the most quoted ones and the same command
+//! draws the same sample.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{seeded_key, write_rows, LabelError, LabelRow, LabelTask};
+use crate::analyze::{Columns, RunTables};
+
+#[derive(Debug, Clone)]
+pub struct SampleOptions {
+    pub run: PathBuf,
+    pub task: LabelTask,
+    pub per_cell: usize,
+    pub seed: u64,
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleSummary {
+    pub rows: usize,
+    pub cells: usize,
+    /// Cells with fewer rows than asked for (all they had).
+    pub short_cells: usize,
+}
+
+/// The cell of a statement without an actor.
+const UNRESOLVED: &str = "(unresolved)";
+
+pub fn sample(options: &SampleOptions) -> Result<SampleSummary, LabelError> {
+    let tables = RunTables::open(&options.run)?;
+    let statements = tables.collect(
+        "statements",
+        tables.scan(
+            "statements",
+            &[
+                "statement_id",
+                "article_id",
+                "actor_id",
+                "speaker_text",
+                "content",
+                "kind",
+            ],
+        )?,
+    )?;
+    let columns = Columns {
+        frame: &statements,
+        dir: &options.run,
+        table: "statements",
+    };
+    let ids = columns.strings("statement_id")?;
+    let articles = columns.strings("article_id")?;
+    let actors = columns.strings("actor_id")?;
+    let speakers = columns.strings("speaker_text")?;
+    let contents = columns.strings("content")?;
+    let kinds = columns.strings("kind")?;
+    let mut by_id: BTreeMap<String, LabelRow> = BTreeMap::new();
+    for i in 0..statements.height() {
+        let (Some(id), Some(content)) = (ids[i].clone(), contents[i].clone()) else {
+            continue;
+        };
+        let text = match options.task {
+            LabelTask::Tone => crate::score::tone_text(kinds[i].as_deref().unwrap_or_default(), &content),
+            LabelTask::Stance => content,
+        };
+        by_id.insert(
+            id.clone(),
+            LabelRow {
+                statement_id: id,
+                article_id: articles[i].clone().unwrap_or_default(),
+                actor_id: actors[i].clone(),
+                speaker: speakers[i].clone(),
+                target_id: None,
+                target: None,
+                favor_hypothesis: None,
+                against_hypothesis: None,
+                text,
+                model_label: None,
+                model_probability: None,
+                label: None,
+            },
+        );
+    }
+    let rows = match options.task {
+        LabelTask::Tone => tone_rows(&tables, &options.run, by_id)?,
+        LabelTask::Stance => stance_rows(&tables, &options.run, &by_id)?,
+    };
+    let mut cells: BTreeMap<(String, String), Vec<LabelRow>> = BTreeMap::new();
+    for row in rows {
+        let key = (
+            row.actor_id.clone().unwrap_or_else(|| UNRESOLVED.into()),
+            row.target_id.clone().unwrap_or_default(),
+        );
+        cells.entry(key).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    let mut short_cells = 0;
+    for rows in cells.values_mut() {
+        rows.sort_by_key(|r| {
+            seeded_key(
+                options.seed,
+                &[&r.statement_id, r.target_id.as_deref().unwrap_or_default()],
+            )
+        });
+        if rows.len() < options.per_cell {
+            short_cells += 1;
+        }
+        out.extend(rows.iter().take(options.per_cell).cloned());
+    }
+    write_rows(&options.out, &out)?;
+    Ok(SampleSummary {
+        rows: out.len(),
+        cells: cells.len(),
+        short_cells,
+    })
+}
+
+fn tone_rows(
+    tables: &RunTables,
+    dir: &Path,
+    mut by_id: BTreeMap<String, LabelRow>,
+) -> Result<Vec<LabelRow>, LabelError> {
+    if !tables.has("tone") {
+        return Err(LabelError::Format {
+            path: dir.join("tone.parquet"),
+            detail: "this run has no tone table: run it with a tone model (without --no-scores)".into(),
+        });
+    }
+    let tone = tables.collect(
+        "tone",
+        tables.scan(
+            "tone",
+            &["statement_id", "label", "p_negative", "p_neutral", "p_positive"],
+        )?,
+    )?;
+    let columns = Columns {
+        frame: &tone,
+        dir,
+        table: "tone",
+    };
+    let ids = columns.strings("statement_id")?;
+    let labels = columns.strings("label")?;
+    let p = [
+        ("negative", columns.floats("p_negative")?),
+        ("neutral", columns.floats("p_neutral")?),
+        ("positive", columns.floats("p_positive")?),
+    ];
+    let mut rows = Vec::new();
+    for i in 0..tone.height() {
+        let Some(mut row) = ids[i].as_ref().and_then(|id| by_id.remove(id)) else {
+            continue;
+        };
+        row.model_probability = labels[i]
+            .as_deref()
+            .and_then(|l| p.iter().find(|(name, _)| *name == l))
+            .and_then(|(_, values)| values[i]);
+        row.model_label = labels[i].clone();
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn stance_rows(
+    tables: &RunTables,
+    dir: &Path,
+    by_id: &BTreeMap<String, LabelRow>,
+) -> Result<Vec<LabelRow>, LabelError> {
+    if !tables.has("stance") {
+        return Err(LabelError::Format {
+            path: dir.join("stance.parquet"),
+            detail: "this run has no stance table: run it with a study that names targets".into(),
+        });
+    }
+    let config = crate::config::RunConfig::load(&dir.join(crate::config::RUN_CONFIG_FILE))?;
+    let targets: BTreeMap<String, crate::score::Target> =
+        config.targets().into_iter().map(|t| (t.id.clone(), t)).collect();
+    let stance = tables.collect(
+        "stance",
+        tables.scan(
+            "stance",
+            &["statement_id", "target_id", "label", "p_favor", "p_against", "p_none"],
+        )?,
+    )?;
+    let columns = Columns {
+        frame: &stance,
+        dir,
+        table: "stance",
+    };
+    let ids = columns.strings("statement_id")?;
+    let target_ids = columns.strings("target_id")?;
+    let labels = columns.strings("label")?;
+    let p = [
+        ("favor", columns.floats("p_favor")?),
+        ("against", columns.floats("p_against")?),
+        ("none", columns.floats("p_none")?),
+    ];
+    let mut rows = Vec::new();
+    for i in 0..stance.height() {
+        let (Some(statement), Some(target)) = (
+            ids[i].as_ref().and_then(|id| by_id.get(id)),
+            target_ids[i].as_ref().and_then(|t| targets.get(t)),
+        ) else {
+            continue;
+        };
+        let mut row = statement.clone();
+        row.target_id = Some(target.id.clone());
+        row.target = Some(target.description.clone());
+        row.favor_hypothesis = Some(target.favor_hypothesis());
+        row.against_hypothesis = Some(target.against_hypothesis());
+        row.model_probability = labels[i]
+            .as_deref()
+            .and_then(|l| p.iter().find(|(name, _)| *name == l))
+            .and_then(|(_, values)| values[i]);
+        row.model_label = labels[i].clone();
+        rows.push(row);
+    }
+    Ok(rows)
+}
