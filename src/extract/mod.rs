@@ -8,6 +8,7 @@
 
 pub mod decode;
 mod hybrid;
+pub mod interview;
 mod learned;
 mod lexicon;
 mod rules;
@@ -157,15 +158,18 @@ pub enum ExtractorConfig {
 }
 
 impl ExtractorConfig {
+    /// The extractor, made transcript-aware ([`interview`]): in an interview the turn
+    /// labels say who speaks.
     pub fn build(&self, runtime: crate::models::Runtime) -> Result<Box<dyn Extractor>, ModelError> {
-        Ok(match self {
+        let inner: Box<dyn Extractor> = match self {
             ExtractorConfig::Rules => Box::new(RuleExtractor::default()),
             ExtractorConfig::Learned { tagger } => Box::new(tagger.load(runtime)?),
             ExtractorConfig::Hybrid { tagger } => Box::new(HybridExtractor {
                 rules: RuleExtractor::default(),
                 learned: tagger.load(runtime)?,
             }),
-        })
+        };
+        Ok(Box::new(interview::TranscriptAware { inner }))
     }
 
     pub fn choice(&self) -> ExtractorChoice {

@@ -16,6 +16,7 @@ mod cli_models;
 mod cli_run;
 mod default_models_bars;
 mod hub_download;
+mod interviews;
 mod labels;
 mod model_parity;
 mod polnear_attribution;
