@@ -144,22 +144,20 @@ fn tone_rows(
         table: "tone",
     };
     let ids = columns.strings("statement_id")?;
-    let labels = columns.strings("label")?;
-    let p = [
-        ("negative", columns.floats("p_negative")?),
-        ("neutral", columns.floats("p_neutral")?),
-        ("positive", columns.floats("p_positive")?),
-    ];
+    let model = ModelLabels::read(
+        &columns,
+        [
+            ("negative", "p_negative"),
+            ("neutral", "p_neutral"),
+            ("positive", "p_positive"),
+        ],
+    )?;
     let mut rows = Vec::new();
     for i in 0..tone.height() {
         let Some(mut row) = ids[i].as_ref().and_then(|id| by_id.remove(id)) else {
             continue;
         };
-        row.model_probability = labels[i]
-            .as_deref()
-            .and_then(|l| p.iter().find(|(name, _)| *name == l))
-            .and_then(|(_, values)| values[i]);
-        row.model_label = labels[i].clone();
+        (row.model_label, row.model_probability) = model.of_row(i);
         rows.push(row);
     }
     Ok(rows)
@@ -193,12 +191,10 @@ fn stance_rows(
     };
     let ids = columns.strings("statement_id")?;
     let target_ids = columns.strings("target_id")?;
-    let labels = columns.strings("label")?;
-    let p = [
-        ("favor", columns.floats("p_favor")?),
-        ("against", columns.floats("p_against")?),
-        ("none", columns.floats("p_none")?),
-    ];
+    let model = ModelLabels::read(
+        &columns,
+        [("favor", "p_favor"), ("against", "p_against"), ("none", "p_none")],
+    )?;
     let mut rows = Vec::new();
     for i in 0..stance.height() {
         let (Some(statement), Some(target)) = (
@@ -212,12 +208,37 @@ fn stance_rows(
         row.target = Some(target.description.clone());
         row.favor_hypothesis = Some(target.favor_hypothesis());
         row.against_hypothesis = Some(target.against_hypothesis());
-        row.model_probability = labels[i]
-            .as_deref()
-            .and_then(|l| p.iter().find(|(name, _)| *name == l))
-            .and_then(|(_, values)| values[i]);
-        row.model_label = labels[i].clone();
+        (row.model_label, row.model_probability) = model.of_row(i);
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// A scored table's label of each row, with the probability the model gave it.
+struct ModelLabels {
+    labels: Vec<Option<String>>,
+    probabilities: Vec<(&'static str, Vec<Option<f64>>)>,
+}
+
+impl ModelLabels {
+    /// `columns`' `label` and, per label, its probability column.
+    fn read(columns: &Columns, probability_columns: [(&'static str, &'static str); 3]) -> Result<Self, LabelError> {
+        let mut probabilities = Vec::new();
+        for (label, column) in probability_columns {
+            probabilities.push((label, columns.floats(column)?));
+        }
+        Ok(ModelLabels {
+            labels: columns.strings("label")?,
+            probabilities,
+        })
+    }
+
+    fn of_row(&self, i: usize) -> (Option<String>, Option<f64>) {
+        let label = self.labels[i].clone();
+        let probability = label
+            .as_deref()
+            .and_then(|l| self.probabilities.iter().find(|(name, _)| *name == l))
+            .and_then(|(_, values)| values[i]);
+        (label, probability)
+    }
 }

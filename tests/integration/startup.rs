@@ -62,9 +62,9 @@ fn a_run_without_models_never_loads_libtorch() {
     assert_eq!(manifest_cuda_devices(&out), serde_json::Value::Null);
 }
 
-fn model_run(out: &Path, input: &str, engine: &str) -> Vec<String> {
-    let registry = fixture_registry();
-    initialised_libraries(&[
+/// `stancemap run` of one article with the tiny tone model on `engine`, on the CPU.
+fn model_run_args<'a>(out: &'a Path, input: &'a str, engine: &'a str, registry: &'a str) -> Vec<&'a str> {
+    vec![
         "run",
         "--quiet",
         "--extractor",
@@ -74,14 +74,19 @@ fn model_run(out: &Path, input: &str, engine: &str) -> Vec<String> {
         "--engine",
         engine,
         "--models",
-        &registry,
+        registry,
         "--tone-model",
         "bert-tone3",
         "--input",
         input,
         "--out",
         out.to_str().unwrap(),
-    ])
+    ]
+}
+
+fn model_run(out: &Path, input: &str, engine: &str) -> Vec<String> {
+    let registry = fixture_registry();
+    initialised_libraries(&model_run_args(out, input, engine, &registry))
 }
 
 fn loaded(libraries: &[String], name: &str) -> bool {
@@ -147,26 +152,7 @@ fn without_onnx_runtime_auto_runs_on_libtorch_and_onnx_says_what_is_missing() {
     let missing = dir.path().join("libonnxruntime.so.404");
     let run_on = |engine: &str, out: &Path| {
         stancemap()
-            .args([
-                "run",
-                "--quiet",
-                "--extractor",
-                "rules",
-                "--device",
-                "cpu",
-                "--engine",
-                engine,
-            ])
-            .args([
-                "--models",
-                &registry,
-                "--tone-model",
-                "bert-tone3",
-                "--input",
-                &input,
-                "--out",
-            ])
-            .arg(out)
+            .args(model_run_args(out, &input, engine, &registry))
             .env("ORT_DYLIB_PATH", &missing)
             .output()
             .expect("stancemap runs")
