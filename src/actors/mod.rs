@@ -169,7 +169,7 @@ impl ActorResolver {
                 continue;
             };
             let mention = speaker.slice(doc.text);
-            let resolved = self.resolve_mention(mention, speaker, &history, &mentions);
+            let resolved = self.resolve_mention(doc.text, mention, speaker, &history, &mentions);
             if let Some(resolved) = &resolved {
                 history.push((speaker.start, resolved.clone(), mention.to_string()));
             }
@@ -180,6 +180,7 @@ impl ActorResolver {
 
     fn resolve_mention(
         &self,
+        text: &str,
         mention: &str,
         span: Span,
         history: &[(usize, Resolved, String)],
@@ -250,12 +251,36 @@ impl ActorResolver {
         // A description ("the president", "the spokesman"): an earlier speaker whose
         // mention shared its head noun.
         let head = words.last().copied().unwrap_or_default();
-        if !head.is_empty() && words.first().is_some_and(|w| matches!(*w, "the" | "this" | "that")) {
-            if let Some((_, r, _)) = history
-                .iter()
-                .rev()
-                .find(|(_, _, text)| normalise(text).split_whitespace().any(|w| w == head) && normalise(text) != lower)
-            {
+        let determined = words.first().is_some_and(|w| matches!(*w, "the" | "this" | "that"));
+        // The words that tell holders of a role apart ("US" in "the US president").
+        let modifiers: &[&str] = if determined && words.len() > 2 {
+            &words[1..words.len() - 1]
+        } else {
+            &[]
+        };
+        if !modifiers.is_empty() {
+            // A role with modifiers the article binds to a name before this point ("US
+            // president Donald Trump ... The US president has admitted") is that person.
+            if let Some(name) = bound_name(text, &words[1..].join(" "), span.start) {
+                let surname = name.rsplit(' ').next().unwrap_or_default().to_lowercase();
+                let known = history.iter().rev().find(|(_, r, _)| {
+                    let known = r.actor.name.to_lowercase();
+                    known == name.to_lowercase() || known == surname
+                });
+                return Some(Resolved {
+                    actor: known.map_or_else(|| Actor::unknown(name), |(_, r, _)| r.actor.clone()),
+                    method: "title",
+                });
+            }
+        }
+        if !head.is_empty() && determined {
+            // An earlier speaker whose mention has the head noun and every modifier
+            // ("the US president" is not the "Ukrainian president" of the first line).
+            if let Some((_, r, _)) = history.iter().rev().find(|(_, _, text)| {
+                let earlier = normalise(text);
+                let earlier_words: Vec<&str> = earlier.split_whitespace().collect();
+                earlier_words.contains(&head) && modifiers.iter().all(|m| earlier_words.contains(m)) && earlier != lower
+            }) {
                 return Some(Resolved {
                     actor: r.actor.clone(),
                     method: "title",
@@ -352,6 +377,46 @@ fn is_reference_pronoun(word: &str) -> bool {
 fn normalise(text: &str) -> String {
     let lower = text.to_lowercase().replace('’', "'");
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The name that follows the last mention of `role` (lower case, e.g. "us president")
+/// before `before` in `text`: "US president Donald Trump" binds "us president" to
+/// "Donald Trump". Case is ignored in the role, the name must be capitalised.
+fn bound_name(text: &str, role: &str, before: usize) -> Option<String> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() || role.is_empty() {
+        return None; // lower-casing moved offsets: no reliable match
+    }
+    let mut best = None;
+    let mut from = 0;
+    while let Some(found) = lower
+        .get(from..before.min(lower.len()))
+        .and_then(|window| window.find(role))
+    {
+        let start = from + found;
+        let end = start + role.len();
+        from = end;
+        let bounded_left = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let Some(after) = text.get(end..).filter(|after| after.starts_with(' ')) else {
+            continue;
+        };
+        if !bounded_left {
+            continue;
+        }
+        let words: Vec<&str> = after
+            .split_whitespace()
+            .take(4)
+            .take_while(|w| starts_upper(w))
+            .map(|w| {
+                w.trim_end_matches([',', '.', ';', ':', '’', '\''])
+                    .trim_end_matches("’s")
+            })
+            .collect();
+        if let Some(name) = proper_name(&words.join(" ")).filter(|n| n.contains(' ') || words.len() == 1) {
+            best = Some(name);
+        }
+    }
+    best
 }
 
 /// The proper name in a mention: its last run of capitalised words, titles dropped
@@ -543,6 +608,40 @@ mod tests {
         );
         let ids: Vec<Option<&str>> = found.iter().map(|(_, id)| id.as_deref()).collect();
         assert_eq!(ids, vec![Some("ted_cruz"), Some("ted_cruz"), Some("officials")]);
+    }
+
+    #[test]
+    fn a_title_with_a_nationality_is_the_person_the_article_gave_it() {
+        // Without a study: "the US president" is not the "Ukrainian president" who
+        // spoke first, but the "US president Donald Trump" named inside his words,
+        // and joins the "Trump" who spoke since.
+        let found = speakers(
+            "Ukrainian president Volodymyr Zelensky said he and US president Donald Trump agree that the war \
+             must end.\n\nTrump said the talks were productive.\n\nThe US president has admitted that the \
+             attacks tested his patience. The Ukrainian president said he was grateful.",
+            &Study::default(),
+        );
+        let ids: Vec<Option<&str>> = found.iter().map(|(_, id)| id.as_deref()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                Some("volodymyr_zelensky"),
+                Some("trump"),
+                Some("trump"),
+                Some("volodymyr_zelensky")
+            ],
+            "{found:?}"
+        );
+        assert_eq!(
+            bound_name("a US president Joe Biden", "us president", 100).as_deref(),
+            Some("Joe Biden")
+        );
+        assert_eq!(bound_name("the US presidential race", "us president", 100), None);
+        assert_eq!(
+            bound_name("US president Donald Trump", "us president", 5),
+            None,
+            "only before the mention"
+        );
     }
 
     #[test]

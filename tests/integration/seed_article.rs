@@ -78,3 +78,42 @@ fn seed_statements_are_found_with_their_actors() {
     let ushakov = ids.iter().position(|id| id.as_deref() == Some("ushakov")).unwrap();
     assert_eq!(affiliations[ushakov].as_deref(), Some("russia"));
 }
+
+#[test]
+fn without_a_study_the_us_president_of_the_seed_is_trump() {
+    let Some(seed) = shared_data("seed") else {
+        eprintln!("skipped: ../shared/data/seed is absent");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--no-scores",
+        "--input",
+        seed.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let rows = statement_rows(out.path());
+    // "The US president ... has admitted that repeated civilian casualties have tested
+    // his patience": the article's first line calls Zelensky the Ukrainian president
+    // and Trump the US president; the statement is Trump's, under the id his own
+    // statements have.
+    let patience = rows
+        .iter()
+        .find(|r| r.content.contains("tested his patience"))
+        .expect("the patience statement is found");
+    let trump = rows
+        .iter()
+        .find(|r| r.content.contains("Great progress was made"))
+        .expect("Trump's post is found");
+    assert_eq!(patience.speaker_text.as_deref(), Some("The US president"));
+    assert_eq!(patience.actor_id, trump.actor_id);
+    assert!(
+        patience.actor_id.as_deref().is_some_and(|id| id.contains("trump")),
+        "{:?}",
+        patience.actor_id
+    );
+}
