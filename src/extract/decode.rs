@@ -326,7 +326,8 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             // Across a full stop only when B has no attribution of its own after it
             // (`“A,” Warren said. “B,” she said` is two).
             let has_source = inside.iter().any(|s| s.role == Role::Source);
-            let across_full_stop = rest.contains(FULL_STOPS);
+            // A piece that ends its sentence ("… cities.") has the full stop inside it.
+            let across_full_stop = rest.contains(FULL_STOPS) || prev.slice(text).trim_end().ends_with(FULL_STOPS);
             if last.cue.is_none()
                 && cues.len() == 1
                 && has_source
@@ -423,9 +424,32 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
             false
         }
     };
+    let reported = kind_of(text, content) == StatementKind::Indirect;
     candidates(text, spans, Role::Cue, content, content, max_gap)
+        .filter(|cue| !(reported && across_a_full_stop(text, spans, content, cue.span)))
         .min_by_key(|s| (!bound(s.span), gap(s.span, content), s.span.start > content.start))
         .copied()
+}
+
+/// Whether a full stop outside quotation marks and sources stands between `content`
+/// and `other` (in either order). Reported speech is not attributed across one: in
+/// "... impatience with Putin over attacks. The US president has long claimed ...",
+/// the second sentence's cue and source are not the first sentence's.
+fn across_a_full_stop(text: &str, spans: &[RoleSpan], content: Span, other: Span) -> bool {
+    let between = if other.start >= content.end {
+        Span::new(content.end, other.start)
+    } else if other.end <= content.start {
+        Span::new(other.end, content.start)
+    } else {
+        return false;
+    };
+    let sources: Vec<&RoleSpan> = spans
+        .iter()
+        .filter(|s| s.role == Role::Source && between.covers(s.span))
+        .collect();
+    // A content that ends its sentence ("… cities.") has it ended, for what follows.
+    let content_ends_sentence = other.start >= content.end && content.slice(text).trim_end().ends_with(FULL_STOPS);
+    text_outside(text, between, &sources).contains(FULL_STOPS) || content_ends_sentence
 }
 
 /// The source of a cue, looked for where English puts it: before the cue when the
@@ -450,7 +474,12 @@ fn source_of_cue(
         })
         .min_by_key(|s| (s.confidence < confident, gap(s.span, cue)))
         .copied()
-        .or_else(|| nearest(text, spans, Role::Source, cue, content, max_gap))
+        .or_else(|| {
+            nearest(text, spans, Role::Source, cue, content, max_gap).filter(|source| {
+                kind_of(text, content) != StatementKind::Indirect
+                    || !across_a_full_stop(text, spans, content.union(cue), source.span)
+            })
+        })
 }
 
 fn kind_of(text: &str, content: Span) -> StatementKind {
@@ -529,7 +558,12 @@ pub fn decode(doc: &Document, tokens: &[TokenTag], settings: &DecoderSettings) -
                     settings.max_source_gap,
                     settings.confident_source,
                 ),
-                None => nearest(text, &spans, Role::Source, content, content, settings.max_source_gap),
+                None => {
+                    nearest(text, &spans, Role::Source, content, content, settings.max_source_gap).filter(|source| {
+                        kind_of(text, content) != StatementKind::Indirect
+                            || !across_a_full_stop(text, &spans, content, source.span)
+                    })
+                }
             };
         }
         let confidence = group.confidence();
@@ -649,6 +683,28 @@ mod tests {
             choose_tag(&[0.1, 0.0, 0.0, 0.2, 0.2, 0.0, 0.5], &tags, &settings).0,
             Tag::Inside(Role::Content)
         );
+    }
+
+    #[test]
+    fn reported_speech_takes_no_cue_or_source_from_another_sentence() {
+        // The seed's "impatience with Putin over attacks." is no statement of the US
+        // president who "has long claimed" something in the next sentence.
+        let text = "The talks come amid signs of impatience with Putin over attacks on cities. \
+                    The US president has long claimed he could end the conflict.";
+        let got = run(text, ". . . . . . C . Qqqqq Sss Ccc Qqqqq");
+        let claim = got
+            .iter()
+            .find(|g| g.0.starts_with("he could"))
+            .unwrap_or_else(|| panic!("no claim in {got:?}"));
+        assert_eq!(claim.1.as_deref(), Some("The US president"), "{got:?}");
+        for other in got.iter().filter(|g| g.0.contains("Putin")) {
+            assert_eq!(other.1, None, "{got:?}");
+            assert_eq!(other.2.as_deref(), Some("impatience"), "{got:?}");
+        }
+        // A quotation still takes its speaker from the sentence before.
+        let text = "Zelensky was defiant. “We will never give up.”";
+        let got = run(text, "S . . Qqqqq");
+        assert_eq!(got[0].1.as_deref(), Some("Zelensky"), "{got:?}");
     }
 
     #[test]
