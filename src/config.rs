@@ -282,7 +282,7 @@ impl RunConfig {
         let study_files: Vec<PathBuf> = options.studies.iter().map(|p| absolute(p)).collect();
         let study = Study::load_all(&study_files)?;
         let threads = options.threads.unwrap_or_else(all_cores);
-        let score = options.models.settings()?;
+        let mut score = options.models.settings()?;
         let models = if options.no_scores {
             Vec::new()
         } else {
@@ -290,7 +290,6 @@ impl RunConfig {
         };
         let mut extractor = resolve_extractor(options.extractor, &options.models, options.tagger_overlap)?;
         let device = resolve_device(options.device, models_run(&models, &extractor))?;
-        let mut score = score;
         if device != ResolvedDevice::Cpu {
             // A GPU is idle between small batches: more inputs per pass where the user
             // did not choose.

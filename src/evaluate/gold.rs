@@ -113,7 +113,7 @@ pub fn read(path: &Path, format: GoldFormat, split: Split) -> Result<GoldSet, Go
         source,
     })?;
     if format == GoldFormat::Labels {
-        return read_labels(path, &bytes);
+        return Ok(read_labels(path, &bytes));
     }
     let text = match format {
         GoldFormat::Semeval => decode_windows_1252(&bytes),
@@ -320,16 +320,11 @@ pub fn read(path: &Path, format: GoldFormat, split: Split) -> Result<GoldSet, Go
 }
 
 /// A filled-in label file: its task is stance where its rows name a target.
-fn read_labels(path: &Path, bytes: &[u8]) -> Result<GoldSet, GoldError> {
-    use crate::labels::{parse_rows, read_labelled, LabelTask::*};
-    let stance = parse_rows(path, &String::from_utf8_lossy(bytes))
-        .into_iter()
-        .any(|(_, row)| row.is_ok_and(|r| r.target.is_some()));
-    let task = if stance { Stance } else { Tone };
-    let read = read_labelled(path, task).map_err(|e| GoldError::Format {
-        path: path.display().to_string(),
-        problem: e.to_string(),
-    })?;
+fn read_labels(path: &Path, bytes: &[u8]) -> GoldSet {
+    use crate::labels::{labelled, parse_rows, task_of, LabelTask::*};
+    let parsed = parse_rows(path, &String::from_utf8_lossy(bytes));
+    let task = task_of(&parsed);
+    let read = labelled(path, parsed, task);
     let labels = task.labels();
     let items = read
         .rows
@@ -356,12 +351,12 @@ fn read_labels(path: &Path, bytes: &[u8]) -> Result<GoldSet, GoldError> {
             })
         })
         .collect();
-    Ok(GoldSet {
+    GoldSet {
         labels: labels.to_vec(),
         items,
         skipped: read.skipped,
         graded_centre: None,
-    })
+    }
 }
 
 #[derive(Deserialize)]

@@ -369,12 +369,18 @@ fn has_own_cue_after(text: &str, spans: &[RoleSpan], content: Span) -> bool {
 /// A cue after a content is bound to it when only punctuation and sources stand
 /// between them (`A, X said`).
 fn binds_from_after(text: &str, spans: &[RoleSpan], content: Span, cue: Span) -> bool {
-    let between = Span::new(content.end, cue.start);
+    outside_sources(text, spans, Span::new(content.end, cue.start))
+        .chars()
+        .all(is_filler)
+}
+
+/// The text of `between` without the sources inside it.
+fn outside_sources(text: &str, spans: &[RoleSpan], between: Span) -> String {
     let sources: Vec<&RoleSpan> = spans
         .iter()
         .filter(|s| s.role == Role::Source && between.covers(s.span))
         .collect();
-    text_outside(text, between, &sources).chars().all(is_filler)
+    text_outside(text, between, &sources)
 }
 
 /// Spans of `role` within `max_gap` of `anchor` in its paragraph, not inside `exclude`.
@@ -412,7 +418,8 @@ fn nearest(
 /// The cue of a content: one bound to it by position comes first, a cue right before
 /// it (`said that A`, `said: A`) or one after it with only a source and punctuation
 /// between (`A, X said`); else the nearest in its paragraph.
-fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize) -> Option<RoleSpan> {
+/// A `reported` (unquoted) content takes no cue across a full stop.
+fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, reported: bool, max_gap: usize) -> Option<RoleSpan> {
     let bound = |cue: Span| -> bool {
         if cue.end <= content.start {
             // `said: A`, `said that A`, but not `said. A`: a full stop closes the cue's sentence.
@@ -424,7 +431,6 @@ fn cue_of_content(text: &str, spans: &[RoleSpan], content: Span, max_gap: usize)
             false
         }
     };
-    let reported = kind_of(text, content) == StatementKind::Indirect;
     candidates(text, spans, Role::Cue, content, content, max_gap)
         .filter(|cue| !(reported && across_a_full_stop(text, spans, content, cue.span)))
         .min_by_key(|s| (!bound(s.span), gap(s.span, content), s.span.start > content.start))
@@ -443,13 +449,23 @@ fn across_a_full_stop(text: &str, spans: &[RoleSpan], content: Span, other: Span
     } else {
         return false;
     };
-    let sources: Vec<&RoleSpan> = spans
-        .iter()
-        .filter(|s| s.role == Role::Source && between.covers(s.span))
-        .collect();
     // A content that ends its sentence ("… cities.") has it ended, for what follows.
     let content_ends_sentence = other.start >= content.end && content.slice(text).trim_end().ends_with(FULL_STOPS);
-    text_outside(text, between, &sources).contains(FULL_STOPS) || content_ends_sentence
+    outside_sources(text, spans, between).contains(FULL_STOPS) || content_ends_sentence
+}
+
+/// The nearest source to `anchor` outside `exclude` (see [`nearest`]); for a
+/// `reported` content, not one across a full stop from `exclude` and `anchor`.
+fn nearest_source(
+    text: &str,
+    spans: &[RoleSpan],
+    anchor: Span,
+    exclude: Span,
+    reported: bool,
+    max_gap: usize,
+) -> Option<RoleSpan> {
+    nearest(text, spans, Role::Source, anchor, exclude, max_gap)
+        .filter(|source| !(reported && across_a_full_stop(text, spans, exclude.union(anchor), source.span)))
 }
 
 /// The source of a cue, looked for where English puts it: before the cue when the
@@ -460,6 +476,7 @@ fn source_of_cue(
     spans: &[RoleSpan],
     cue: Span,
     content: Span,
+    reported: bool,
     max_gap: usize,
     confident: f32,
 ) -> Option<RoleSpan> {
@@ -474,12 +491,7 @@ fn source_of_cue(
         })
         .min_by_key(|s| (s.confidence < confident, gap(s.span, cue)))
         .copied()
-        .or_else(|| {
-            nearest(text, spans, Role::Source, cue, content, max_gap).filter(|source| {
-                kind_of(text, content) != StatementKind::Indirect
-                    || !across_a_full_stop(text, spans, content.union(cue), source.span)
-            })
-        })
+        .or_else(|| nearest_source(text, spans, cue, content, reported, max_gap))
 }
 
 fn kind_of(text: &str, content: Span) -> StatementKind {
@@ -545,8 +557,10 @@ pub fn decode(doc: &Document, tokens: &[TokenTag], settings: &DecoderSettings) -
         if content.slice(text).trim().len() < settings.min_content_bytes {
             continue;
         }
+        let kind = kind_of(text, content);
+        let reported = kind == StatementKind::Indirect;
         if group.cue.is_none() {
-            group.cue = cue_of_content(text, &spans, content, settings.max_cue_gap);
+            group.cue = cue_of_content(text, &spans, content, reported, settings.max_cue_gap);
         }
         if group.source.is_none() {
             group.source = match group.cue {
@@ -555,22 +569,17 @@ pub fn decode(doc: &Document, tokens: &[TokenTag], settings: &DecoderSettings) -
                     &spans,
                     cue.span,
                     content,
+                    reported,
                     settings.max_source_gap,
                     settings.confident_source,
                 ),
-                None => {
-                    nearest(text, &spans, Role::Source, content, content, settings.max_source_gap).filter(|source| {
-                        kind_of(text, content) != StatementKind::Indirect
-                            || !across_a_full_stop(text, &spans, content, source.span)
-                    })
-                }
+                None => nearest_source(text, &spans, content, content, reported, settings.max_source_gap),
             };
         }
         let confidence = group.confidence();
         if group.cue.is_none() && group.source.is_none() && confidence < settings.cueless_min_confidence {
             continue;
         }
-        let kind = kind_of(text, content);
         let content_text = group
             .pieces
             .iter()

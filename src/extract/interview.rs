@@ -262,12 +262,12 @@ pub fn apply(doc: &Document, transcript: &Transcript, found: Vec<Attribution>) -
         })
         .collect();
     for answer in &transcript.answers {
-        let words = answer.body.slice(doc.text).trim();
+        let body = answer.body.slice(doc.text);
+        let words = body.trim();
         if words.is_empty() {
             continue;
         }
-        let start =
-            answer.body.start + (answer.body.slice(doc.text).len() - answer.body.slice(doc.text).trim_start().len());
+        let start = answer.body.start + (body.len() - body.trim_start().len());
         let content = Span::new(start, start + words.len());
         // An `A:` label names nobody: the speaker is the interviewee's name, if any.
         let label = answer.label.slice(doc.text);
@@ -302,11 +302,7 @@ impl Extractor for TranscriptAware {
     }
 
     fn extract(&self, doc: &Document) -> Result<Vec<Attribution>, ExtractError> {
-        let found = self.inner.extract(doc)?;
-        Ok(match detect(doc.text) {
-            Some(transcript) => apply(doc, &transcript, found),
-            None => found,
-        })
+        Ok(with_transcript(doc, self.inner.extract(doc)?))
     }
 
     fn extract_many(&self, docs: &[Document]) -> Vec<Result<Vec<Attribution>, ExtractError>> {
@@ -314,13 +310,16 @@ impl Extractor for TranscriptAware {
             .extract_many(docs)
             .into_iter()
             .zip(docs)
-            .map(|(found, doc)| {
-                found.map(|found| match detect(doc.text) {
-                    Some(transcript) => apply(doc, &transcript, found),
-                    None => found,
-                })
-            })
+            .map(|(found, doc)| found.map(|found| with_transcript(doc, found)))
             .collect()
+    }
+}
+
+/// `found`, with the document's transcript applied where it is one.
+fn with_transcript(doc: &Document, found: Vec<Attribution>) -> Vec<Attribution> {
+    match detect(doc.text) {
+        Some(transcript) => apply(doc, &transcript, found),
+        None => found,
     }
 }
 

@@ -169,20 +169,28 @@ fn read_text(path: &Path) -> Result<String, LabelError> {
     })
 }
 
-/// Which task a label file is for: stance where its rows name a target.
-pub fn task_of_rows(path: &Path) -> Result<LabelTask, LabelError> {
-    let stance = parse_rows(path, &read_text(path)?)
-        .into_iter()
-        .any(|(_, row)| row.is_ok_and(|r| r.target.is_some()));
-    Ok(if stance { LabelTask::Stance } else { LabelTask::Tone })
+/// Which task a label file's rows are for: stance where they name a target.
+pub fn task_of(parsed: &[(u64, Result<LabelRow, String>)]) -> LabelTask {
+    if parsed
+        .iter()
+        .any(|(_, row)| row.as_ref().is_ok_and(|r| r.target.is_some()))
+    {
+        LabelTask::Stance
+    } else {
+        LabelTask::Tone
+    }
 }
 
-/// Reads a filled-in label file for `task`: rows with a label of the task (case and
-/// surrounding spaces ignored) are kept, rows without one are counted, and a row
-/// that cannot be used (bad JSON, an unknown label, a stance row without a target)
-/// is skipped with its line.
+/// Reads a filled-in label file for `task` (see [`labelled`]).
 pub fn read_labelled(path: &Path, task: LabelTask) -> Result<LabelledRows, LabelError> {
-    let parsed = parse_rows(path, &read_text(path)?);
+    Ok(labelled(path, parse_rows(path, &read_text(path)?), task))
+}
+
+/// The usable rows of a label file (`path` names it in skips) for `task`: rows with a
+/// label of the task (case and surrounding spaces ignored) are kept, rows without
+/// one are counted, and a row that cannot be used (bad JSON, an unknown label, a
+/// stance row without a target) is skipped with its line.
+pub fn labelled(path: &Path, parsed: Vec<(u64, Result<LabelRow, String>)>, task: LabelTask) -> LabelledRows {
     let mut out = LabelledRows::default();
     let file = path.display().to_string();
     for (line, row) in parsed {
@@ -234,7 +242,7 @@ pub fn read_labelled(path: &Path, task: LabelTask) -> Result<LabelledRows, Label
         row.label = Some(label);
         out.rows.push((line, row));
     }
-    Ok(out)
+    out
 }
 
 /// A stable pseudo-random key of `parts` under `seed` (order of a sample, and the

@@ -298,11 +298,8 @@ fn recipe_path() -> PathBuf {
 /// The Python that trains: the active venv's, else the one this binary was built
 /// with (the project's `.venv`), else `python3` from PATH.
 fn python() -> PathBuf {
-    let venvs = std::env::var_os("VIRTUAL_ENV")
-        .map(PathBuf::from)
+    crate::models::python_environments()
         .into_iter()
-        .chain(Some(PathBuf::from(env!("STANCEMAP_BUILD_VENV"))).filter(|p| !p.as_os_str().is_empty()));
-    venvs
         .map(|venv| venv.join("bin").join("python"))
         .find(|p| p.is_file())
         .unwrap_or_else(|| PathBuf::from("python3"))

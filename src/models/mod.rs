@@ -145,6 +145,18 @@ pub fn resolve_device(choice: DeviceChoice, models_run: bool) -> Result<Resolved
     }
 }
 
+/// The Python virtual environments looked into, in order: the active one
+/// (`VIRTUAL_ENV`), then the one this binary was built against (the project's
+/// `.venv`, where `make setup` installs onnxruntime and the training recipes' needs).
+pub fn python_environments() -> Vec<PathBuf> {
+    let built_with = env!("STANCEMAP_BUILD_VENV");
+    std::env::var_os("VIRTUAL_ENV")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain((!built_with.is_empty()).then(|| PathBuf::from(built_with)))
+        .collect()
+}
+
 /// Whether the machine shows an NVIDIA GPU (the driver's /proc entry or a device
 /// node): without one CUDA cannot run, and asking libtorch would cost its loading.
 fn nvidia_device_present() -> bool {

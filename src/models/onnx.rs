@@ -15,7 +15,6 @@ use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::TensorRef;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::engine::{EngineFailure, Head};
 use super::network::{softmax_rows, Batch, EngineKind, Network, Precision};
@@ -38,15 +37,10 @@ pub fn library_candidates() -> Vec<PathBuf> {
     if let Some(path) = std::env::var_os("ORT_DYLIB_PATH") {
         return vec![PathBuf::from(path)];
     }
-    let mut candidates = Vec::new();
-    let mut venvs: Vec<PathBuf> = std::env::var_os("VIRTUAL_ENV").map(PathBuf::from).into_iter().collect();
-    let built_with = env!("STANCEMAP_BUILD_VENV");
-    if !built_with.is_empty() {
-        venvs.push(PathBuf::from(built_with));
-    }
-    for venv in venvs {
-        candidates.extend(wheel_libraries(&venv));
-    }
+    let mut candidates: Vec<PathBuf> = super::python_environments()
+        .iter()
+        .flat_map(|venv| wheel_libraries(venv))
+        .collect();
     if let Some(dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))
@@ -158,7 +152,7 @@ pub fn export_problem(dir: &Path, weights: &Path, head: Head, precision: Precisi
             stamp.weights
         ));
     }
-    match file_sha256(weights) {
+    match super::registry::sha256_file(weights) {
         Ok(hash) if hash == stamp.weights_sha256 => None,
         Ok(_) => Some(format!(
             "{} was exported from other weights than {} (retrained?): {remedy}",
@@ -175,13 +169,6 @@ pub fn graph_file(precision: Precision) -> &'static str {
         Precision::Fp32 => ONNX_FILE,
         Precision::Int8 => ONNX_INT8_FILE,
     }
-}
-
-fn file_sha256(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    let mut digest = Sha256::new();
-    std::io::copy(&mut file, &mut digest)?;
-    Ok(digest.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// A model's graph in an ONNX Runtime session. Sessions run one batch at a time
@@ -314,7 +301,7 @@ mod tests {
             serde_json::json!({"export_version": 2, "weights": "model.safetensors", "weights_sha256": hash, "head": head})
                 .to_string()
         };
-        let hash = file_sha256(&weights).unwrap();
+        let hash = super::super::registry::sha256_file(&weights).unwrap();
         std::fs::write(dir.path().join(EXPORT_STAMP), stamp(&hash, "sequence")).unwrap();
         assert_eq!(
             export_problem(dir.path(), &weights, Head::Sequence, Precision::Fp32),

@@ -207,8 +207,20 @@ impl ResolvedModel {
     }
 }
 
-fn sha256_file(path: &Path) -> std::io::Result<String> {
+/// SHA-256 of a file, in lower-case hex. Remembered per path, size and modification
+/// time for the life of the process: a run hashes each model's weights once, to pin
+/// them in the manifest, and checks the model's ONNX export against the same hash.
+pub(super) fn sha256_file(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
+    static KNOWN: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<Key, String>>> =
+        std::sync::OnceLock::new();
+    let metadata = std::fs::metadata(path)?;
+    let key = (path.to_path_buf(), metadata.len(), metadata.modified().ok());
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(hash) = known.lock().ok().and_then(|k| k.get(&key).cloned()) {
+        return Ok(hash);
+    }
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
@@ -219,7 +231,11 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    if let Ok(mut known) = known.lock() {
+        known.insert(key, hash.clone());
+    }
+    Ok(hash)
 }
 
 /// Models by task, for manifests and summaries.

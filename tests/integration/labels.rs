@@ -42,18 +42,21 @@ fn label_train_eval_round_trip_on_the_sample_corpus() {
     ]));
 
     // The sample: at most 2 rows per actor × target cell, every cell of the run there.
+    let label_into = |out: &Path| {
+        ok(&run(&[
+            "label",
+            "--run",
+            run_dir.to_str().unwrap(),
+            "--task",
+            "stance",
+            "--per-cell",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ]))
+    };
     let labels = dir.path().join("stance.jsonl");
-    let said = ok(&run(&[
-        "label",
-        "--run",
-        run_dir.to_str().unwrap(),
-        "--task",
-        "stance",
-        "--per-cell",
-        "2",
-        "--out",
-        labels.to_str().unwrap(),
-    ]));
+    let said = label_into(&labels);
     assert!(said.contains("fill in each row's `label`"), "{said}");
     let sample = rows(&labels);
     let cell = |actor: Option<&str>, target: &str| (actor.unwrap_or("(unresolved)").to_string(), target.to_string());
@@ -84,17 +87,7 @@ fn label_train_eval_round_trip_on_the_sample_corpus() {
     assert_eq!(per_cell.keys().cloned().collect::<BTreeSet<_>>(), run_cells);
     // The same seed draws the same sample.
     let again = dir.path().join("again.jsonl");
-    ok(&run(&[
-        "label",
-        "--run",
-        run_dir.to_str().unwrap(),
-        "--task",
-        "stance",
-        "--per-cell",
-        "2",
-        "--out",
-        again.to_str().unwrap(),
-    ]));
+    label_into(&again);
     assert_eq!(std::fs::read(&labels).unwrap(), std::fs::read(&again).unwrap());
 
     // A labeller says every statement of the first 36 favours its target (something

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use stancemap::models::{Architecture, EngineChoice, Runtime, TokenTagger, Windowing};
+use stancemap::models::{Architecture, EngineChoice, EngineKind, Runtime, TokenTagger, Windowing};
 
 /// fp32 on both engines.
 const PARITY_TOLERANCE: f32 = 1e-5;
@@ -44,6 +44,11 @@ fn windowed_token_probabilities_match_transformers(engine: EngineChoice) {
         windowing,
     )
     .unwrap();
+    let expected = match engine {
+        EngineChoice::Onnx => EngineKind::Onnx,
+        _ => EngineKind::Torch,
+    };
+    assert_eq!(tagger.engine(), expected);
     let tokens = tagger.tag(text).unwrap();
     let expected = reference["tokens"].as_array().unwrap();
     assert!(
