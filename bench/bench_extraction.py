@@ -5,8 +5,9 @@ command: `stancemap run --no-scores --extractor rules|learned|hybrid`, best of
 model loading excluded) and as a ratio to the rules measured in the same command.
 `learned-1` is the learned extractor with `--chunk-size 1`: each article's windows
 tagged alone, as before the tagger batched windows across a chunk's articles;
-`learned-fp32` and `hybrid-fp32` run the tagger's fp32 graph (`--precision fp32`)
-instead of its default int8 feed-forward layers, `learned-torch` and `hybrid-torch`
+`learned-int8` and `hybrid-int8` run the tagger's int8 graph (`--precision int8`,
+feed-forward layers in int8; not the default, see its card) instead of its fp32 one,
+`learned-torch` and `hybrid-torch`
 run it on libtorch (`--engine torch`, fp32) instead of ONNX Runtime. The learned
 rows also give their share of the matmul ceiling measured here at their precision
 (bench_scoring.py's `ceilings`).
@@ -50,7 +51,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         modes = {"rules": ("rules", []), "learned-1": ("learned", ["--chunk-size", "1"]),
                  "learned-torch": ("learned", ["--engine", "torch"]), "hybrid-torch": ("hybrid", ["--engine", "torch"]),
-                 "learned-fp32": ("learned", ["--precision", "fp32"]), "hybrid-fp32": ("hybrid", ["--precision", "fp32"]),
+                 "learned-int8": ("learned", ["--precision", "int8"]), "hybrid-int8": ("hybrid", ["--precision", "int8"]),
                  "learned": ("learned", []), "hybrid": ("hybrid", [])}
         for mode, (extractor, flags) in modes.items():
             best = None
@@ -84,17 +85,17 @@ def main():
     ceiling = ceilings(args.threads)
     config = json.loads((REPO / "models" / "attribution-tagger" / "config.json").read_text())
     n = results["learned"]["articles"]
-    for mode, precision in (("learned", "int8"), ("learned-fp32", "fp32"), ("learned-torch", "fp32")):
+    for mode, precision in (("learned", "fp32"), ("learned-int8", "int8"), ("learned-torch", "fp32")):
         seconds = n / results[mode]["articles_per_second"]
         results[mode]["share_of_ceiling"] = share(seconds, hf["window_tokens"], config, ceiling, precision)
     print(f"  share of the matmul ceiling (fp32 {ceiling['fp32']:.0f} GFLOPS, int8 {ceiling['int8']:.0f} GOPS here):"
-          f" learned {results['learned']['share_of_ceiling']:.0%} (int8 feed-forward),"
-          f" learned-fp32 {results['learned-fp32']['share_of_ceiling']:.0%},"
+          f" learned {results['learned']['share_of_ceiling']:.0%},"
+          f" learned-int8 {results['learned-int8']['share_of_ceiling']:.0%} (int8 feed-forward),"
           f" learned-torch {results['learned-torch']['share_of_ceiling']:.0%}")
     print(f"  against the HF loop: learned {results['learned']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
           f" hybrid {results['hybrid']['articles_per_second'] / hf['articles_per_second']:.2f} ×"
-          f" (fp32: learned {results['learned-fp32']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
-          f" hybrid {results['hybrid-fp32']['articles_per_second'] / hf['articles_per_second']:.2f} ×;"
+          f" (int8: learned {results['learned-int8']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
+          f" hybrid {results['hybrid-int8']['articles_per_second'] / hf['articles_per_second']:.2f} ×;"
           f" libtorch: learned {results['learned-torch']['articles_per_second'] / hf['articles_per_second']:.2f} ×,"
           f" hybrid {results['hybrid-torch']['articles_per_second'] / hf['articles_per_second']:.2f} ×)")
     hf.pop("window_tokens")

@@ -69,16 +69,16 @@ fn rules_meet_the_polnear_dev_floor() {
 }
 
 #[test]
-fn the_default_extractor_meets_the_learned_floor_and_its_int8_tagger_keeps_the_fp32_figures() {
+fn the_default_extractor_meets_the_learned_floor_and_its_int8_tagger_stays_near_it_on_dev() {
     let Some((scores, manifest)) = score_dev_with_manifest(&["--no-scores"]) else {
         return;
     };
     assert!(get(&scores, "f1@0.5") >= 0.60, "content F1@0.5 {scores}");
     assert!(get(&scores, "direct_recall") >= 0.85, "direct recall {scores}");
     assert!(get(&scores, "speaker_accuracy") >= 0.90, "speaker accuracy {scores}");
-    // The shipped tagger declares int8 (feed-forward layers) on ONNX Runtime, which
-    // models/models.toml may only do while every scorer figure stays within 0.005 of
-    // the fp32 network's.
+    // The shipped tagger runs fp32 on ONNX Runtime: its int8 export kept every dev
+    // figure within 0.005 (held below) but moved PolNeAR train's recall by 0.009 and
+    // indirect recall by 0.013, so models/models.toml does not declare it.
     let tagger = &manifest["models"][0];
     assert_eq!(
         (
@@ -86,10 +86,10 @@ fn the_default_extractor_meets_the_learned_floor_and_its_int8_tagger_keeps_the_f
             tagger["engine"].as_str(),
             tagger["precision"].as_str()
         ),
-        (Some("attribution"), Some("onnx"), Some("int8")),
+        (Some("attribution"), Some("onnx"), Some("fp32")),
         "{manifest}"
     );
-    let fp32 = score_dev(&["--no-scores", "--precision", "fp32"]).unwrap();
+    let int8 = score_dev(&["--no-scores", "--precision", "int8"]).unwrap();
     let figures = scores.as_object().unwrap();
     assert!(figures.len() >= 8, "{scores}");
     for (key, value) in figures {
@@ -97,9 +97,12 @@ fn the_default_extractor_meets_the_learned_floor_and_its_int8_tagger_keeps_the_f
         if value.is_u64() || value.is_i64() {
             continue;
         }
-        let (Some(int8), Some(full)) = (value.as_f64(), fp32[key].as_f64()) else {
-            panic!("{key}: {value} against {}", fp32[key]);
+        let (Some(full), Some(quantised)) = (value.as_f64(), int8[key].as_f64()) else {
+            panic!("{key}: {value} against {}", int8[key]);
         };
-        assert!((int8 - full).abs() <= 0.005, "{key}: int8 {int8}, fp32 {full}");
+        assert!(
+            (quantised - full).abs() <= 0.005,
+            "{key}: int8 {quantised}, fp32 {full}"
+        );
     }
 }
