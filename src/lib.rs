@@ -7,8 +7,10 @@
 //! 2. [`text`] finds sentences and quotations and maps byte to character offsets.
 //! 3. [`extract`] finds attributions: speaker mention, cue and content spans, and
 //!    whether the content is direct, indirect, mixed or descriptive.
-//! 4. [`actors`] resolves speaker mentions to actors: the study's names and aliases,
-//!    pronouns and titles, or normalised ids for everyone else.
+//! 4. [`identity`] reads what each speaker mention denotes from its article: the name
+//!    in a mention, the full name a surname stands for, each name's gender; then
+//!    [`actors`] resolves speaker mentions to actors with it: the study's names and
+//!    aliases, pronouns, titles and descriptions, or normalised ids for everyone else.
 //! 5. [`score`] runs transformer models over each statement for tone and for stance
 //!    toward the study's targets; [`models`] holds what runs them (registry,
 //!    classifiers, tokenizers, label maps, and two engines opened only when a model
@@ -38,6 +40,7 @@ pub mod config;
 pub mod corpus;
 pub mod evaluate;
 pub mod extract;
+pub mod identity;
 pub mod labels;
 pub mod models;
 pub mod output;

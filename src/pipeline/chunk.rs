@@ -363,6 +363,8 @@ fn article_result(
         .zip(resolved)
         .map(|(a, r)| {
             let (content_start, content_end) = (at(a.content.start), at(a.content.end));
+            // A description that names no entity resolves to no actor.
+            let r = r.filter(|r| r.entity);
             let actor_id = r.as_ref().map(|r| r.actor.id.clone());
             // A speaker named but not resolved says so; no speaker, no resolution.
             let resolution = match (&r, a.speaker) {

@@ -25,5 +25,6 @@ mod resume;
 mod seed_article;
 mod seed_scores;
 mod slurm;
+mod speaker_identity;
 mod startup;
 mod token_tagger_parity;

@@ -1,0 +1,349 @@
+//! What one article establishes about the people it names: each full name and where
+//! it first appears, and each name's gender as the article's own pronouns show it.
+
+use std::collections::HashMap;
+
+use super::names::{is_name_particle, proper_name, starts_upper};
+use crate::text::Document;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// The people an article names, read once per article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleNames {
+    /// Full names (two words or more) in order of first appearance.
+    full_names: Vec<String>,
+    /// Organisations named in full, with where each mention starts.
+    organisations: Vec<(usize, String)>,
+    /// Lower-case last word of a name → (male, female) evidence.
+    gender_votes: HashMap<String, (u32, u32)>,
+}
+
+const MONTHS_AND_DAYS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words that open a sentence with a capital and name nobody.
+const SENTENCE_OPENERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "if",
+    "when",
+    "after",
+    "before",
+    "as",
+    "so",
+    "for",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "asked",
+    "still",
+    "yet",
+    "while",
+    "although",
+    "though",
+    "because",
+    "meanwhile",
+    "however",
+    "now",
+    "then",
+    "last",
+    "next",
+];
+
+impl ArticleNames {
+    pub fn new(doc: &Document) -> Self {
+        let text = doc.text;
+        let words: Vec<(usize, &str)> = text
+            .split_whitespace()
+            .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+            .collect();
+        let mut names = ArticleNames::default();
+        let headline = |pos: usize| {
+            doc.sentence_at(pos)
+                .is_some_and(|s| is_title_case(doc.sentences[s].slice(text)))
+        };
+        let mut i = 0;
+        while i < words.len() {
+            if !starts_upper(words[i].1) {
+                i += 1;
+                continue;
+            }
+            if headline(words[i].0) {
+                i += 1; // a headline in title case capitalises everything
+                continue;
+            }
+            let start = i;
+            let mut end = i + 1;
+            while !ends_phrase(words[end - 1].1)
+                && end < words.len()
+                && (starts_upper(words[end].1) || is_name_particle(words[end].1))
+            {
+                end += 1;
+            }
+            let mut run: Vec<&str> = words[start..end].iter().map(|(_, w)| *w).collect();
+            if run.len() > 2 && run[0] == "State" && start > 0 && words[start - 1].1 == "of" {
+                run.remove(0); // `Secretary of State Jon Husted`
+            }
+            // An organisation's name runs over lower-case connectors (`Court of Appeals
+            // for the Sixth Circuit`); a person's does not.
+            let mut org_end = end;
+            while org_end + 1 < words.len()
+                && !ends_phrase(words[org_end - 1].1)
+                && matches!(words[org_end].1, "of" | "for" | "the" | "and" | "to" | "on")
+                && (starts_upper(words[org_end + 1].1) || words[org_end + 1].1 == "the")
+            {
+                org_end += 1;
+                while org_end < words.len() && !ends_phrase(words[org_end - 1].1) && starts_upper(words[org_end].1) {
+                    org_end += 1;
+                }
+            }
+            let org_run: Vec<&str> = words[start..org_end].iter().map(|(_, w)| *w).collect();
+            if let Some(organisation) = super::names::name_in_mention(&org_run.join(" ")).filter(|n| n.organisation) {
+                names.organisations.push((words[start].0, organisation.text));
+            }
+            if let Some(name) = proper_name(&run.join(" ")).filter(|n| is_full_name(n)) {
+                if !names.full_names.iter().any(|known| known == &name) {
+                    names.full_names.push(name);
+                }
+            }
+            // The run's last word carries the evidence: the first he/she after it in
+            // its sentence, before any other name, and an honorific before it.
+            let last = clean(words[end - 1].1).to_lowercase();
+            if doc.quote_at(words[end - 1].0).is_none() && !SENTENCE_OPENERS.contains(&last.as_str()) {
+                let honorific = start
+                    .checked_sub(1)
+                    .map(|k| words[k].1)
+                    .into_iter()
+                    .chain(run.iter().copied())
+                    .find_map(honorific_gender);
+                let mut vote = honorific.map(|g| (g, 2));
+                if vote.is_none() {
+                    vote = following_pronoun(&words[end..]).map(|g| (g, 1));
+                }
+                if let Some((gender, weight)) = vote {
+                    let entry = names.gender_votes.entry(last).or_default();
+                    match gender {
+                        Gender::Male => entry.0 += weight,
+                        Gender::Female => entry.1 += weight,
+                    }
+                }
+            }
+            i = end;
+        }
+        names
+    }
+
+    /// The full name a short form stands for: the first full name in the article whose
+    /// last words are `short` (`Trump` → `Donald Trump`, `De Blasio` → `Bill de Blasio`).
+    pub fn full_name(&self, short: &str) -> Option<&str> {
+        let short = fold(short);
+        if short.is_empty() {
+            return None;
+        }
+        self.full_names
+            .iter()
+            .find(|full| {
+                let full = fold(full);
+                full != short && full.ends_with(&short) && full[..full.len() - short.len()].ends_with(' ')
+            })
+            .map(String::as_str)
+    }
+
+    /// Full names in order of first appearance.
+    pub fn full_names(&self) -> &[String] {
+        &self.full_names
+    }
+
+    /// The organisation a description of one (`the fund`, `the appeals court`)
+    /// denotes: the last one named before `before` whose name holds every word of
+    /// the description.
+    pub fn organisation_described(&self, words: &[&str], before: usize) -> Option<&str> {
+        let stem = |w: &str| w.trim_end_matches('s').to_string();
+        self.organisations
+            .iter()
+            .rev()
+            .filter(|(at, _)| *at < before)
+            .find(|(_, name)| {
+                let held: Vec<String> = fold(name).split(' ').map(stem).collect();
+                !words.is_empty() && words.iter().all(|w| held.contains(&stem(w)))
+            })
+            .map(|(_, name)| name.as_str())
+    }
+
+    /// The gender the article's pronouns and honorifics give a name, when they agree
+    /// clearly enough (two to one).
+    pub fn gender_of(&self, name: &str) -> Option<Gender> {
+        let last = fold(name.split_whitespace().last().unwrap_or_default());
+        let &(male, female) = self.gender_votes.get(&last)?;
+        if male > 2 * female {
+            Some(Gender::Male)
+        } else if female > 2 * male {
+            Some(Gender::Female)
+        } else {
+            None
+        }
+    }
+}
+
+/// A headline's capitals: four in five words of four letters or more capitalised.
+fn is_title_case(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().filter(|w| w.chars().count() > 3).collect();
+    words.len() >= 4 && words.iter().filter(|w| starts_upper(w)).count() * 5 >= words.len() * 4
+}
+
+fn is_full_name(name: &str) -> bool {
+    let words: Vec<String> = name.split_whitespace().map(|w| clean(w).to_lowercase()).collect();
+    (2..=5).contains(&words.len())
+        && !SENTENCE_OPENERS.contains(&words[0].as_str())
+        && !words.iter().any(|w| MONTHS_AND_DAYS.contains(&w.as_str()))
+        && super::names::name_in_mention(name).is_some_and(|n| !n.organisation)
+}
+
+fn ends_phrase(word: &str) -> bool {
+    let bare = word.trim_end_matches(['”', '"', '’', '\'', ')']);
+    if bare.ends_with([',', ';', ':', '!', '?']) {
+        return true;
+    }
+    // A full stop ends a sentence, not an initial or an abbreviated title (`J.`, `Sen.`).
+    bare.ends_with('.') && bare.chars().filter(|c| c.is_alphabetic()).count() > 3
+}
+
+fn following_pronoun(words: &[(usize, &str)]) -> Option<Gender> {
+    for (_, word) in words.iter().take(25) {
+        let bare = clean(word).to_lowercase();
+        match bare.as_str() {
+            "he" | "his" | "him" | "himself" => return Some(Gender::Male),
+            "she" | "her" | "hers" | "herself" => return Some(Gender::Female),
+            _ => {}
+        }
+        if starts_upper(word) && bare != "i" {
+            return None; // another name stands between
+        }
+        if ends_phrase(word) {
+            return None; // past a comma the clause, and often the subject, changes
+        }
+    }
+    None
+}
+
+fn honorific_gender(word: &str) -> Option<Gender> {
+    match word {
+        "Mr." | "Mr" => Some(Gender::Male),
+        "Mrs." | "Mrs" | "Ms." | "Ms" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+fn clean(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches("’s")
+        .trim_end_matches("'s")
+}
+
+/// Lower case with apostrophes straightened, for comparing name forms.
+pub(crate) fn fold(name: &str) -> String {
+    name.to_lowercase()
+        .replace('’', "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_find_the_first_full_name_that_ends_with_them() {
+        let text = "Donald Trump's plan was praised by Ivanka Trump. Mayor Bill de Blasio said so. \
+                    Trump said more. De Blasio agreed.";
+        let names = ArticleNames::new(&Document::new(text));
+        assert_eq!(names.full_name("Trump"), Some("Donald Trump"));
+        let headline = "Chris Christie Calls Hillary Clinton A Disgrace.\n\nHillary Clinton spoke. Clinton said so.";
+        let names = ArticleNames::new(&Document::new(headline));
+        assert_eq!(
+            names.full_name("Clinton"),
+            Some("Hillary Clinton"),
+            "not the headline's run"
+        );
+        let names = ArticleNames::new(&Document::new(text));
+        assert_eq!(names.full_name("De Blasio"), Some("Bill de Blasio"));
+        assert_eq!(names.full_name("Ivanka Trump"), None, "already full");
+        assert_eq!(names.full_name("Rump"), None, "whole words only");
+    }
+
+    #[test]
+    fn descriptions_of_organisations_find_the_one_named() {
+        let text = "The International Monetary Fund cut its forecast. A three-judge panel of the U.S. Court of \
+                    Appeals for the Sixth Circuit ruled. The fund said so, and the appeals court agreed.";
+        let names = ArticleNames::new(&Document::new(text));
+        let at = text.find("The fund").unwrap();
+        assert_eq!(
+            names.organisation_described(&["fund"], at),
+            Some("International Monetary Fund")
+        );
+        assert_eq!(
+            names.organisation_described(&["appeals", "court"], text.len()),
+            Some("U.S. Court of Appeals for the Sixth Circuit")
+        );
+        assert_eq!(names.organisation_described(&["ministry"], text.len()), None);
+        assert_eq!(
+            names.organisation_described(&["fund"], 0),
+            None,
+            "only before the mention"
+        );
+    }
+
+    #[test]
+    fn gender_comes_from_the_articles_own_pronouns() {
+        let text = "New Jersey Gov. Chris Christie described Hillary Clinton as a disgrace after she spoke. \
+                    Christie said he was angry. Mr. Lee spoke. Clinton said her plan works.";
+        let names = ArticleNames::new(&Document::new(text));
+        assert_eq!(names.gender_of("Chris Christie"), Some(Gender::Male));
+        assert_eq!(names.gender_of("Hillary Clinton"), Some(Gender::Female));
+        assert_eq!(names.gender_of("Lee"), Some(Gender::Male));
+        assert_eq!(names.gender_of("Nobody"), None);
+    }
+}
