@@ -515,10 +515,9 @@ fn piece_text(text: &str, piece: Span, kind: StatementKind) -> String {
         s = s.trim_matches(|c: char| is_quote_mark(c) || c.is_whitespace() || c == '`');
         s = s.trim_end_matches(',').trim_end();
     } else {
+        // The complementiser stays: `content` is the article's words at the
+        // statement's offsets, quotation marks and interruptions aside.
         s = s.trim_end_matches([',', ';']).trim_end();
-        if let Some(rest) = s.strip_prefix("that ") {
-            s = rest;
-        }
     }
     s.to_string()
 }

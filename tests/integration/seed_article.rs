@@ -53,9 +53,10 @@ fn seed_statements_are_found_with_their_actors() {
 
     let patience = find("trump", "indirect", "have tested his patience");
     assert_eq!(patience.cue.as_deref(), Some("has admitted"));
+    // The tagger's span, with the complementiser, as PolNeAR marks reported content.
     assert_eq!(
         patience.content,
-        "repeated civilian casualties have tested his patience"
+        "that repeated civilian casualties have tested his patience"
     );
 
     // Offsets index the stored text as Python would: text[start:end] holds the content.
