@@ -92,6 +92,22 @@ struct ArticleContext<'t> {
 }
 
 impl ArticleContext<'_> {
+    /// Whether `text` is a person's name the article knows: a full name, or a surname
+    /// one of its full names ends with (not `Sunday`, `Chelsea`).
+    fn names_a_person(&self, text: &str) -> bool {
+        match identity::name_in_mention(text) {
+            Some(name) if !name.organisation => {
+                let words = name.text.split_whitespace().count();
+                self.names
+                    .full_names()
+                    .iter()
+                    .any(|full| fold(full) == fold(&name.text))
+                    || words == 1 && self.names.full_name(&name.text).is_some()
+            }
+            _ => false,
+        }
+    }
+
     /// A plural noun for people, capitalised at a sentence start or as a party
     /// (`Delegates`, `Wyoming Republicans`), that the article never completes to a
     /// full name: a description.
@@ -191,13 +207,17 @@ impl ActorResolver {
             let Some(speaker) = attributions[i].antecedent.or(attributions[i].speaker) else {
                 continue;
             };
-            let speaker = relative_antecedent(doc.text, speaker)
+            let described =
+                appositive_head(doc.text, speaker).filter(|head| article.names_a_person(head.slice(doc.text)));
+            let head = relative_antecedent(doc.text, speaker)
                 .or_else(|| tagged_name(doc.text, speaker))
+                .or(described)
                 .unwrap_or(speaker);
-            let mention = speaker.slice(doc.text);
-            let resolved = self.resolve_mention(&article, mention, speaker, &history);
+            let resolved = self.resolve_mention(&article, head.slice(doc.text), head, &history);
             if let Some(resolved) = &resolved {
-                history.push((speaker.start, resolved.clone(), mention.to_string()));
+                // Later titles match the role words too: `Megan Hester, senior associate`.
+                let seen = described.map_or(head, |head| head.union(speaker));
+                history.push((head.start, resolved.clone(), seen.slice(doc.text).to_string()));
             }
             out[i] = resolved;
         }
@@ -218,6 +238,16 @@ impl ActorResolver {
         let words: Vec<&str> = lower.split_whitespace().collect();
         if words.len() == 1 && matches!(words[0], "who" | "which" | "that" | "you") {
             return None; // a relative pronoun without its antecedent names nobody
+        }
+        // An op-ed's `I` outside quotations is its author.
+        if words.len() == 1 && matches!(words[0], "i" | "me" | "my") && article.doc.quote_at(span.start).is_none() {
+            if let Some(author) = article.names.author() {
+                let name = Name {
+                    text: author.to_string(),
+                    organisation: false,
+                };
+                return Some(Resolved::entity(article.actor_named(name, history), "pronoun"));
+            }
         }
         if words.len() == 1 && is_reference_pronoun(words[0]) {
             return self.resolve_pronoun(article, words[0], span, history);
@@ -549,7 +579,43 @@ fn relative_antecedent(text: &str, span: Span) -> Option<Span> {
     if !matches!(word.as_str(), "who" | "which") {
         return None;
     }
-    let before = text[..span.start].trim_end().strip_suffix(',')?.trim_end();
+    phrase_before_comma(text, span.start)
+}
+
+/// The name an appositive description follows, when extraction took the description
+/// for the speaker (`Megan Hester, [senior associate at the Annenberg Institute]`).
+fn appositive_head(text: &str, span: Span) -> Option<Span> {
+    let mention = span.slice(text);
+    // A description of a person (`senior associate at ...`, `the chief executive of`),
+    // not a pronoun or a thing after an opening phrase (`In June, he said`, `Overall,
+    // the fund predicted`).
+    let role = mention
+        .split([','])
+        .next()
+        .unwrap_or_default()
+        .split(" of ")
+        .next()
+        .unwrap_or_default();
+    let role = [" at ", " on ", " for ", " in ", " who", " with "]
+        .iter()
+        .fold(role, |role, cut| role.split(cut).next().unwrap_or(role));
+    if mention.chars().next().is_none_or(|c| !c.is_lowercase())
+        || mention.split_whitespace().count() < 2
+        || identity::description_traits(role)
+            != (identity::DescriptionTraits {
+                person: true,
+                plural: false,
+            })
+    {
+        return None;
+    }
+    phrase_before_comma(text, span.start)
+        .filter(|head| starts_upper(head.slice(text)) && proper_name(head.slice(text)).is_some())
+}
+
+/// The name or determined noun phrase that ends at a comma just before `at`.
+fn phrase_before_comma(text: &str, at: usize) -> Option<Span> {
+    let before = text[..at].trim_end().strip_suffix(',')?.trim_end();
     let end = before.len();
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut cursor = end;
@@ -935,6 +1001,12 @@ mod tests {
         assert_eq!(
             relative_antecedent(text, which).map(|s| s.slice(text)),
             Some("the Saudi government")
+        );
+        let apposition = "said Megan Hester, senior associate at the Annenberg Institute, on Tuesday";
+        let role = Span::new(apposition.find("senior").unwrap(), apposition.find(", on").unwrap());
+        assert_eq!(
+            appositive_head(apposition, role).map(|s| s.slice(apposition)),
+            Some("Megan Hester")
         );
         let tag_text = "said Senate Majority Leader Mitch McConnell, R-Ky., on Tuesday";
         let tag = Span::new(tag_text.find("R-Ky.").unwrap(), tag_text.find("R-Ky.").unwrap() + 5);

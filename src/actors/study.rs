@@ -25,6 +25,16 @@ impl ActorKind {
             ActorKind::Unknown => "unknown",
         }
     }
+
+    /// The kind [`ActorKind::as_str`] wrote; anything else is unknown.
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "person" => ActorKind::Person,
+            "organisation" => ActorKind::Organisation,
+            "country" => ActorKind::Country,
+            _ => ActorKind::Unknown,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,6 +19,9 @@ pub struct ArticleNames {
     full_names: Vec<String>,
     /// Organisations named in full, with where each mention starts.
     organisations: Vec<(usize, String)>,
+    /// Who wrote the article, where it ends with an op-ed's line about its author
+    /// (`Charlotte Meehan is playwright-in-residence at Wheaton College.`).
+    author: Option<String>,
     /// Lower-case last word of a name → (male, female) evidence.
     gender_votes: HashMap<String, (u32, u32)>,
 }
@@ -99,7 +102,10 @@ impl ArticleNames {
             .split_whitespace()
             .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
             .collect();
-        let mut names = ArticleNames::default();
+        let mut names = ArticleNames {
+            author: author_line(text),
+            ..ArticleNames::default()
+        };
         let headline = |pos: usize| {
             doc.sentence_at(pos)
                 .is_some_and(|s| is_title_case(doc.sentences[s].slice(text)))
@@ -191,6 +197,11 @@ impl ArticleNames {
             .map(String::as_str)
     }
 
+    /// The op-ed author the article's last line names, if it ends with one.
+    pub fn author(&self) -> Option<&str> {
+        self.author.as_deref()
+    }
+
     /// Full names in order of first appearance.
     pub fn full_names(&self) -> &[String] {
         &self.full_names
@@ -225,6 +236,28 @@ impl ArticleNames {
             None
         }
     }
+}
+
+/// The author an op-ed's closing line names: a short last paragraph that opens with a
+/// full name and `is` (`Rudy Giuliani is the former mayor of New York City.`).
+fn author_line(text: &str) -> Option<String> {
+    let last = text.trim_end().rsplit('\n').next()?.trim();
+    let reported = [" said", " says", "according to"].iter().any(|cue| last.contains(cue));
+    if last.len() > 400 || last.starts_with(['“', '"']) || reported {
+        return None;
+    }
+    let words: Vec<&str> = last.split_whitespace().collect();
+    let name_len = words
+        .iter()
+        .take_while(|w| starts_upper(w) && w.chars().any(char::is_alphabetic))
+        .count();
+    if !(2..=4).contains(&name_len) || words.get(name_len) != Some(&"is") {
+        return None;
+    }
+    let name = words[..name_len].join(" ");
+    super::names::name_in_mention(&name)
+        .filter(|n| !n.organisation && n.text == name)
+        .map(|n| n.text)
 }
 
 /// A headline's capitals: four in five words of four letters or more capitalised.
@@ -334,6 +367,21 @@ mod tests {
             None,
             "only before the mention"
         );
+    }
+
+    #[test]
+    fn an_op_eds_closing_line_names_its_author() {
+        let author = |text: &str| ArticleNames::new(&Document::new(text)).author().map(str::to_string);
+        assert_eq!(
+            author("I know what he is doing.\n\nRudy Giuliani is the former mayor of New York City.").as_deref(),
+            Some("Rudy Giuliani")
+        );
+        assert_eq!(
+            author("Trump spoke.\n\nDonald Trump has a slight lead in the polls."),
+            None
+        );
+        assert_eq!(author("Trump spoke.\n\nIslamic State is a threat, he said."), None);
+        assert_eq!(author("Trump spoke."), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub use names::{name_in_mention, proper_name, Name};
 /// Nouns for people: a description headed by one can be a `he` or `she`.
 const PERSON_NOUNS: &[&str] = &[
     "activist",
+    "associate",
     "adviser",
     "advisor",
     "aide",

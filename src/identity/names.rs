@@ -66,6 +66,24 @@ pub(crate) const TITLES: &[&str] = &[
     "rev",
     "rev.",
     "attorney",
+    "actor",
+    "actress",
+    "singer",
+    "rapper",
+    "comedian",
+    "author",
+    "economist",
+    "analyst",
+    "columnist",
+    "commentator",
+    "strategist",
+    "pollster",
+    "activist",
+    "host",
+    "anchor",
+    "reporter",
+    "correspondent",
+    "editor",
 ];
 
 /// Nouns that make a capitalised phrase an organisation (`Alliance to Reclaim Our
@@ -128,6 +146,21 @@ const NAME_CONNECTORS: &[&str] = &["of", "for", "to", "and", "the", "on", "de", 
 
 /// Capitalised at a sentence start, these open a clause, not a name (`But Carson`).
 const CLAUSE_OPENERS: &[&str] = &[
+    "a",
+    "an",
+    "despite",
+    "neither",
+    "either",
+    "none",
+    "all",
+    "every",
+    "each",
+    "no",
+    "nobody",
+    "everyone",
+    "everybody",
+    "someone",
+    "anyone",
     "but",
     "and",
     "or",
@@ -343,6 +376,7 @@ pub fn proper_name(mention: &str) -> Option<String> {
     while start > 0
         && (starts_upper(words[start - 1]) || is_name_particle(words[start - 1]))
         && !(start < end && is_possessive(words[start - 1]))
+        && !(start < end && ends_sentence(words[start - 1]))
     {
         start -= 1;
     }
@@ -357,7 +391,8 @@ pub fn proper_name(mention: &str) -> Option<String> {
     while start < end
         && (TITLES.contains(&words[start].to_lowercase().as_str())
             || is_name_particle(words[start])
-            || CLAUSE_OPENERS.contains(&words[start].to_lowercase().as_str()))
+            || CLAUSE_OPENERS.contains(&words[start].to_lowercase().as_str())
+            || is_opening_gerund(words[start], end - start))
     {
         start += 1;
     }
@@ -383,6 +418,23 @@ pub fn proper_name(mention: &str) -> Option<String> {
             }
         })
         .filter(|name| !name.is_empty())
+}
+
+/// A sentence's opening gerund before a full name (`Entrusting Donald Trump with`), not
+/// a name that ends in -ing (`Sterling Brown`, `Stephen King`).
+fn is_opening_gerund(word: &str, run_len: usize) -> bool {
+    run_len >= 3 && word.len() > 5 && word.ends_with("ing")
+}
+
+/// A word with a sentence's full stop (`November.`, `II.`), not an initial or an
+/// abbreviated title (`J.`, `Sen.`, `U.S.`).
+fn ends_sentence(word: &str) -> bool {
+    let bare = word.trim_end_matches(['”', '"', '’', '\'', ')']);
+    bare.ends_with(['!', '?'])
+        || bare.ends_with('.')
+            && !TITLES.contains(&bare.to_lowercase().as_str())
+            && bare.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && !bare[..bare.len() - 1].contains('.')
 }
 
 fn strip_possessive(name: &str) -> String {
@@ -464,6 +516,14 @@ mod tests {
         assert_eq!(proper_name("the spokesman"), None);
         assert_eq!(proper_name("Trump supporters"), None);
         assert_eq!(proper_name("But Carson").as_deref(), Some("Carson"));
+        assert_eq!(proper_name("Entrusting Donald Trump").as_deref(), Some("Donald Trump"));
+        assert_eq!(proper_name("Sterling Brown").as_deref(), Some("Sterling Brown"));
+        assert_eq!(proper_name("None"), None);
+        assert_eq!(proper_name("November. Trump").as_deref(), Some("Trump"));
+        assert_eq!(proper_name("Despite Ted Cruz").as_deref(), Some("Ted Cruz"));
+        assert_eq!(proper_name("Actress Diane Guerrero").as_deref(), Some("Diane Guerrero"));
+        assert_eq!(proper_name("Donald J. Trump").as_deref(), Some("Donald J. Trump"));
+        assert_eq!(proper_name("U.S. Rep. John Lewis").as_deref(), Some("John Lewis"));
         assert_eq!(proper_name("Florida Sens. Marco Rubio").as_deref(), Some("Marco Rubio"));
         assert_eq!(proper_name("WALLACE").as_deref(), Some("Wallace"));
         assert_eq!(proper_name("NAACP").as_deref(), Some("NAACP"));

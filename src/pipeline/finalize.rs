@@ -282,7 +282,7 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<Stri
                         Actor {
                             id: row.actor_id.clone(),
                             name: row.name.clone(),
-                            kind: ActorKind::Unknown,
+                            kind: ActorKind::from_name(&row.kind),
                             affiliation: row.affiliation.clone(),
                             in_study: false,
                         },
