@@ -1,13 +1,16 @@
 //! Speaker identity: what a speaker mention denotes, read from the article itself.
 //!
-//! Between extraction and the actors stage. [`names`] reads the name out of a
-//! mention (titles, appositives, possessives, organisations' connectors);
+//! Between extraction and the actors stage. [`heads`] finds the mention's head where
+//! extraction took something else for it (a relative `who`, a party tag, an
+//! appositive); [`names`] reads the name out of a mention (titles, appositives,
+//! possessives, organisations' connectors);
 //! [`article`] collects what the whole article establishes: the full name each
 //! short form stands for (`Trump` → `Donald Trump`) and the gender its pronouns give
 //! each name, so a `she` does not land on a man. The actors stage resolves pronouns,
 //! titles and descriptions with these.
 
 pub mod article;
+pub mod heads;
 pub mod names;
 pub mod pronouns;
 
