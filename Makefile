@@ -130,6 +130,9 @@ eval-attribution: build
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/dev \
 	    --pred $(CURDIR)/out/polnear-dev-$$mode/statements.parquet; \
 	done
+	@echo "== polnear dev, hybrid: overlapping statements and speaker identity" && \
+	  $(VENV)/bin/python tools/statement_overlaps.py $(CURDIR)/out/polnear-dev-hybrid && \
+	  $(VENV)/bin/python tools/score_identity.py --gold $(SHARED)/data/polnear/dev --run $(CURDIR)/out/polnear-dev-hybrid
 	@$(BIN) run --quiet --overwrite --no-models --input $(SHARED)/data/polnear/train/text --out $(CURDIR)/out/polnear-train-rules >/dev/null && \
 	  echo "== polnear train, rules" && \
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/train \
