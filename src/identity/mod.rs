@@ -18,7 +18,14 @@ pub use article::{ArticleNames, Gender};
 pub use names::{name_in_mention, proper_name, Name};
 
 /// Nouns for people: a description headed by one can be a `he` or `she`.
-const PERSON_NOUNS: &[&str] = &[
+pub(crate) const PERSON_NOUNS: &[&str] = &[
+    "coach",
+    "designer",
+    "developer",
+    "engineer",
+    "manager",
+    "player",
+    "prosecutor",
     "activist",
     "associate",
     "adviser",

@@ -62,10 +62,10 @@ pub(crate) const TITLES: &[&str] = &[
     "former",
     "vice",
     "deputy",
-    "press",
     "rev",
     "rev.",
     "attorney",
+    "prosecutor",
     "actor",
     "actress",
     "singer",
@@ -146,6 +146,16 @@ const NAME_CONNECTORS: &[&str] = &["of", "for", "to", "and", "the", "on", "de", 
 
 /// Capitalised at a sentence start, these open a clause, not a name (`But Carson`).
 const CLAUSE_OPENERS: &[&str] = &[
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "my",
+    "your",
+    "this",
+    "these",
+    "those",
     "a",
     "an",
     "despite",
@@ -261,6 +271,11 @@ pub fn name_in_mention(mention: &str) -> Option<Name> {
         let Some(name) = name_in_part(part) else {
             continue;
         };
+        // An organisation in an appositive (`Mayor de Blasio, a member of the
+        // Democratic Party`) does not outrank the name before it.
+        if first.is_some() && name.organisation {
+            continue;
+        }
         if name.organisation || name.text.contains(' ') {
             return Some(name);
         }
@@ -295,10 +310,13 @@ fn name_in_part(part: &str) -> Option<Name> {
         .iter()
         .position(|w| PHRASE_BREAKS.contains(&w.to_lowercase().as_str()))
         .unwrap_or(words.len());
-    // Past a preposition only a full name counts (`Secretary of State John Kerry`), not a
-    // place (`Senator from Texas`) or the person a role is for (`An attorney for Pagliano`).
-    let person =
-        proper_name(&words[..end].join(" ")).or_else(|| proper_name(part).filter(|name| name.contains(' ')))?;
+    // Past a preposition only a full name counts (`Secretary of State John Kerry`, `a
+    // memo posted online by Senator Juan Dalmau`), not a place (`Senator from Texas`),
+    // where people were described before it (`researchers in the United Kingdom`), or
+    // the person a role is for (`An attorney for Pagliano`).
+    let people = super::description_traits(&words[..end].join(" ")).person;
+    let person = proper_name(&words[..end].join(" "))
+        .or_else(|| proper_name(part).filter(|name| !people && name.contains(' ')))?;
     Some(Name {
         organisation: the_name || is_acronym(&person),
         text: person,
@@ -390,10 +408,15 @@ pub fn proper_name(mention: &str) -> Option<String> {
     }
     while start < end
         && (TITLES.contains(&words[start].to_lowercase().as_str())
-            || is_name_particle(words[start])
             || CLAUSE_OPENERS.contains(&words[start].to_lowercase().as_str())
-            || is_opening_gerund(words[start], end - start))
+            || is_opening_gerund(words[start], end - start)
+            || end - start >= 3 && is_role_noun(words[start]))
     {
+        start += 1;
+    }
+    // A particle opening what is left is the name's own (`Mayor de Blasio`), unless
+    // nothing follows it.
+    while start + 1 == end && is_name_particle(words[start]) {
         start += 1;
     }
     if start < end && end < words.len() && !words[end..].iter().all(|w| w.ends_with('.') || *w == "Jr") {
@@ -418,6 +441,14 @@ pub fn proper_name(mention: &str) -> Option<String> {
             }
         })
         .filter(|name| !name.is_empty())
+}
+
+/// A capitalised noun for a person's role before a name (`Prosecutor Krzysztof
+/// Sierak`, `Co-developer Jing Wang`).
+fn is_role_noun(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let head = lower.rsplit('-').next().unwrap_or(&lower);
+    super::PERSON_NOUNS.contains(&head) || super::PERSON_NOUNS.contains(&head.trim_end_matches('s'))
 }
 
 /// A sentence's opening gerund before a full name (`Entrusting Donald Trump with`), not
@@ -519,6 +550,14 @@ mod tests {
         assert_eq!(proper_name("Entrusting Donald Trump").as_deref(), Some("Donald Trump"));
         assert_eq!(proper_name("Sterling Brown").as_deref(), Some("Sterling Brown"));
         assert_eq!(proper_name("None"), None);
+        assert_eq!(proper_name("Their"), None);
+        assert_eq!(proper_name("Press TV").as_deref(), Some("Press TV"));
+        assert_eq!(proper_name("Mayor de Blasio").as_deref(), Some("de Blasio"));
+        assert_eq!(
+            proper_name("Prosecutor Krzysztof Sierak").as_deref(),
+            Some("Krzysztof Sierak")
+        );
+        assert_eq!(proper_name("Co-developer Jing Wang").as_deref(), Some("Jing Wang"));
         assert_eq!(proper_name("November. Trump").as_deref(), Some("Trump"));
         assert_eq!(proper_name("Despite Ted Cruz").as_deref(), Some("Ted Cruz"));
         assert_eq!(proper_name("Actress Diane Guerrero").as_deref(), Some("Diane Guerrero"));
@@ -566,6 +605,11 @@ mod tests {
             named("Tulsa, Okla., police officer Betty Shelby"),
             person("Betty Shelby")
         );
+        assert_eq!(
+            named("Mayor de Blasio, a member of the Democratic Party"),
+            person("de Blasio")
+        );
+        assert_eq!(named("researchers in the United Kingdom"), None);
     }
 
     #[test]
