@@ -145,7 +145,17 @@ impl ArticleContext<'_> {
                 let known = fold(&r.actor.name);
                 r.entity && (known == folded || known.ends_with(&suffix))
             })
-            .map_or_else(|| Actor::unknown(text), |(_, r, _)| r.actor.clone())
+            .map_or_else(
+                || {
+                    // Someone the article calls he or she is a person.
+                    let mut actor = Actor::unknown(text);
+                    if self.names.gender_of(&actor.name).is_some() {
+                        actor.kind = ActorKind::Person;
+                    }
+                    actor
+                },
+                |(_, r, _)| r.actor.clone(),
+            )
     }
 }
 

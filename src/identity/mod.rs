@@ -19,6 +19,10 @@ pub use names::{name_in_mention, proper_name, Name};
 
 /// Nouns for people: a description headed by one can be a `he` or `she`.
 pub(crate) const PERSON_NOUNS: &[&str] = &[
+    "challenger",
+    "incumbent",
+    "opponent",
+    "rival",
     "coach",
     "designer",
     "developer",

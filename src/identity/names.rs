@@ -558,6 +558,7 @@ mod tests {
             Some("Krzysztof Sierak")
         );
         assert_eq!(proper_name("Co-developer Jing Wang").as_deref(), Some("Jing Wang"));
+        assert_eq!(proper_name("Rival Hillary Clinton").as_deref(), Some("Hillary Clinton"));
         assert_eq!(proper_name("November. Trump").as_deref(), Some("Trump"));
         assert_eq!(proper_name("Despite Ted Cruz").as_deref(), Some("Ted Cruz"));
         assert_eq!(proper_name("Actress Diane Guerrero").as_deref(), Some("Diane Guerrero"));

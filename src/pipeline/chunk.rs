@@ -188,19 +188,21 @@ impl ChunkWorker {
 
         let mut article_rows = Vec::with_capacity(results.len());
         let mut statements = Vec::new();
-        let mut mentions: HashMap<(String, String), ActorMentionRow> = HashMap::new();
+        // One row per actor, name form and kind: how many mentions showed each kind is
+        // then the same however the run is cut into chunks and shards.
+        let mut mentions: HashMap<(String, String, &'static str), ActorMentionRow> = HashMap::new();
         for result in results {
             article_rows.push(result.row);
             statements.extend(result.statements);
             for actor in result.actors {
                 mentions
-                    .entry((actor.id.clone(), actor.name.clone()))
+                    .entry((actor.id.clone(), actor.name.clone(), actor.kind.as_str()))
                     .or_insert_with(|| ActorMentionRow::from(&actor))
                     .mentions += 1;
             }
         }
         let mut mentions: Vec<ActorMentionRow> = mentions.into_values().collect();
-        mentions.sort_by(|a, b| (&a.actor_id, &a.name).cmp(&(&b.actor_id, &b.name)));
+        mentions.sort_by(|a, b| (&a.actor_id, &a.name, &a.kind).cmp(&(&b.actor_id, &b.name, &b.kind)));
         entry.statements = statements.len() as u64;
         let table = |table: &'static str| move |source| RunError::Table { table, source };
         write_part(

@@ -266,6 +266,9 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<Stri
         .map(|spec| (spec.id.clone(), Actor::from(spec)))
         .collect();
     let mut forms: BTreeMap<String, BTreeMap<String, (i64, Actor)>> = BTreeMap::new();
+    // Known kinds per id, with their mentions: an actor one article shows to be a
+    // person is one in the run.
+    let mut kinds: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
     for path in works.iter().flat_map(|w| w.parts(ACTOR_MENTIONS)) {
         let rows = actor_mention_rows(&read_part(&path)?).map_err(|source| RunError::Part {
             path: path.clone(),
@@ -289,6 +292,14 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<Stri
                     )
                 });
             entry.0 += row.mentions;
+            let kind = ActorKind::from_name(&row.kind);
+            if kind != ActorKind::Unknown {
+                *kinds
+                    .entry(row.actor_id.clone())
+                    .or_default()
+                    .entry(kind.as_str())
+                    .or_insert(0) += row.mentions;
+            }
         }
     }
     for (id, names) in forms {
@@ -301,7 +312,10 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<Stri
                 best = Some((count, actor));
             }
         }
-        if let Some((_, actor)) = best {
+        if let Some((_, mut actor)) = best {
+            if let Some((kind, _)) = kinds.get(&id).and_then(|k| k.iter().max_by_key(|(_, n)| **n)) {
+                actor.kind = ActorKind::from_name(kind);
+            }
             actors.insert(id, actor);
         }
     }

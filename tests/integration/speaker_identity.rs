@@ -161,6 +161,11 @@ fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
     let trump = ids.iter().position(|id| id.as_deref() == Some("donald_trump")).unwrap();
     let names = strings(&actors, "name");
     assert_eq!(names[trump].as_deref(), Some("Donald Trump"));
+    assert_eq!(
+        strings(&actors, "kind")[trump].as_deref(),
+        Some("person"),
+        "'he would win'"
+    );
     let forms = actors
         .column("mention_forms")
         .unwrap()
