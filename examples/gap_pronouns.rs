@@ -37,6 +37,9 @@ fn main() -> anyhow::Result<()> {
         let doc = Document::new(passage);
         let names = ArticleNames::new(&doc);
         let start = byte_of(pronoun_at)?;
+        if passage.get(start..start + pronoun.len()) != Some(pronoun) {
+            anyhow::bail!("{gold}:{}: {pronoun:?} is not at offset {pronoun_at}", line_number + 1);
+        }
         let span = Span::new(start, start + pronoun.len());
         let candidates: Vec<(String, Vec<usize>)> = [(a, a_at), (b, b_at)]
             .iter()
