@@ -660,30 +660,27 @@ pub fn slug(name: &str) -> String {
     id
 }
 
-/// Run-wide merges of name forms into one actor: a name with middle initials into the
-/// same name without them (`donald_j_trump` into `donald_trump`) where that was seen,
-/// then a surname alone into the one full name that ends with it (`trump` into
-/// `donald_trump`), when exactly one such full name remains.
-pub fn name_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
+/// Run-wide merges of name forms into one actor: a name with middle initials or names
+/// into the same name without them (`donald_j_trump` into `donald_trump`,
+/// `hillary_rodham_clinton` into `hillary_clinton`) where that was seen,
+/// then a surname alone into the full name that ends with it (`trump` into
+/// `donald_trump`): the only one, or the one mentioned at least three times as often
+/// as the next (`obama` into `barack_obama`, not `michelle_obama`).
+pub fn name_merges(actors: &HashMap<String, Actor>, mentions: &HashMap<String, i64>) -> HashMap<String, String> {
     let mut merges = HashMap::new();
     let others = || actors.values().filter(|a| !a.in_study);
     let organisation = |a: &Actor| a.kind == ActorKind::Organisation;
     let by_name: HashMap<String, &Actor> = others().map(|a| (a.name.to_lowercase(), a)).collect();
     for actor in others() {
         let words: Vec<&str> = actor.name.split_whitespace().collect();
-        let initial = |w: &&str| w.trim_end_matches('.').chars().count() == 1;
-        if words.len() < 3 || !words[1..words.len() - 1].iter().any(initial) {
+        if words.len() < 3 || organisation(actor) {
             continue;
         }
-        let plain: Vec<&str> = words
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| *i == 0 || *i == words.len() - 1 || !initial(w))
-            .map(|(_, w)| *w)
-            .collect();
+        // Middle initials and middle names go (`Donald J. Trump`, `Hillary Rodham Clinton`).
+        let plain = [words[0], words[words.len() - 1]];
         if let Some(target) = by_name
             .get(&plain.join(" ").to_lowercase())
-            .filter(|t| t.id != actor.id)
+            .filter(|t| t.id != actor.id && !organisation(t))
         {
             merges.insert(actor.id.clone(), target.id.clone());
         }
@@ -693,13 +690,22 @@ pub fn name_merges(actors: &HashMap<String, Actor>) -> HashMap<String, String> {
         // Only a name joins a name (`Hill` is not `democrats on capitol hill`), a
         // person's a person's and an organisation's an organisation's (`Times` the
         // `New York Times`, where the run has one).
-        let mut fulls = others().filter(|a| {
-            !merges.contains_key(&a.id)
-                && organisation(a) == organisation(actor)
-                && starts_upper(&a.name)
-                && a.name.to_lowercase().ends_with(&suffix)
-        });
-        if let (Some(full), None) = (fulls.next(), fulls.next()) {
+        let count = |a: &Actor| mentions.get(&a.id).copied().unwrap_or(0);
+        let mut fulls: Vec<&Actor> = others()
+            .filter(|a| {
+                !merges.contains_key(&a.id)
+                    && organisation(a) == organisation(actor)
+                    && starts_upper(&a.name)
+                    && a.name.to_lowercase().ends_with(&suffix)
+            })
+            .collect();
+        fulls.sort_by(|a, b| count(b).cmp(&count(a)).then_with(|| a.id.cmp(&b.id)));
+        let dominant = match fulls.as_slice() {
+            [only] => Some(*only),
+            [first, second, ..] if count(first) >= 3 * count(second).max(1) => Some(*first),
+            _ => None,
+        };
+        if let Some(full) = dominant {
             merges.insert(actor.id.clone(), full.id.clone());
         }
     }
@@ -869,11 +875,18 @@ mod tests {
     #[test]
     fn name_forms_of_one_person_merge_run_wide() {
         let actor = |name: &str| Actor::unknown(name.to_string());
-        let actors: HashMap<String, Actor> = ["Trump", "Donald Trump", "Donald J. Trump", "Ilves"]
-            .into_iter()
-            .map(|n| (actor(n).id.clone(), actor(n)))
-            .collect();
-        let merges = name_merges(&actors);
+        let actors: HashMap<String, Actor> = [
+            "Trump",
+            "Donald Trump",
+            "Donald J. Trump",
+            "Ilves",
+            "Hillary Rodham Clinton",
+            "Hillary Clinton",
+        ]
+        .into_iter()
+        .map(|n| (actor(n).id.clone(), actor(n)))
+        .collect();
+        let merges = name_merges(&actors, &HashMap::new());
         assert_eq!(merges.get("donald_j_trump").map(String::as_str), Some("donald_trump"));
         assert_eq!(
             merges.get("trump").map(String::as_str),
@@ -881,7 +894,12 @@ mod tests {
             "the initialled form does not count as a second full name"
         );
         assert!(!merges.contains_key("ilves"), "no full name ends with it");
-        assert_eq!(merges.len(), 2);
+        assert_eq!(
+            merges.get("hillary_rodham_clinton").map(String::as_str),
+            Some("hillary_clinton"),
+            "a middle name goes too"
+        );
+        assert_eq!(merges.len(), 3);
 
         let organisation = |name: &str| Actor {
             kind: ActorKind::Organisation,
@@ -895,13 +913,30 @@ mod tests {
         .into_iter()
         .map(|a| (a.id.clone(), a))
         .collect();
-        let merges = name_merges(&actors);
+        let merges = name_merges(&actors, &HashMap::new());
         assert_eq!(
             merges.get("times").map(String::as_str),
             Some("new_york_times"),
             "{merges:?}"
         );
         assert_eq!(merges.len(), 1, "a person's name is no organisation's");
+
+        // Two full names end with `Obama`: the surname joins the one mentioned at least
+        // three times as often, and neither when they are close.
+        let actors: HashMap<String, Actor> = ["Obama", "Barack Obama", "Michelle Obama"]
+            .into_iter()
+            .map(|n| (actor(n).id.clone(), actor(n)))
+            .collect();
+        let counts = |barack: i64, michelle: i64| -> HashMap<String, i64> {
+            HashMap::from([
+                ("obama".to_string(), 10),
+                ("barack_obama".to_string(), barack),
+                ("michelle_obama".to_string(), michelle),
+            ])
+        };
+        let merges = name_merges(&actors, &counts(30, 4));
+        assert_eq!(merges.get("obama").map(String::as_str), Some("barack_obama"));
+        assert!(name_merges(&actors, &counts(30, 12)).is_empty());
     }
 
     #[test]

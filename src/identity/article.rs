@@ -185,7 +185,10 @@ impl ArticleNames {
     /// last words are `short` (`Trump` → `Donald Trump`, `De Blasio` → `Bill de Blasio`).
     pub fn full_name(&self, short: &str) -> Option<&str> {
         let short = fold(short);
-        if short.is_empty() {
+        // A short form is one word, or a surname with its particle (`De Blasio`); a
+        // full name (`Ted Cruz`) does not grow into a longer run (`Fault Ted Cruz`).
+        let words: Vec<&str> = short.split(' ').collect();
+        if short.is_empty() || words.len() > 1 && !(words.len() == 2 && is_name_particle(words[0])) {
             return None;
         }
         self.full_names
@@ -345,6 +348,8 @@ mod tests {
         assert_eq!(names.full_name("De Blasio"), Some("Bill de Blasio"));
         assert_eq!(names.full_name("Ivanka Trump"), None, "already full");
         assert_eq!(names.full_name("Rump"), None, "whole words only");
+        let names = ArticleNames::new(&Document::new("The Fault Ted Cruz Made. Ted Cruz spoke."));
+        assert_eq!(names.full_name("Ted Cruz"), None, "a full name stays itself");
     }
 
     #[test]

@@ -146,6 +146,8 @@ const NAME_CONNECTORS: &[&str] = &["of", "for", "to", "and", "the", "on", "de", 
 
 /// Capitalised at a sentence start, these open a clause, not a name (`But Carson`).
 const CLAUSE_OPENERS: &[&str] = &[
+    "more",
+    "less",
     "their",
     "its",
     "his",

@@ -71,8 +71,8 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
     outputs.push("articles.parquet".to_string());
     kill_point("finalize:articles");
 
-    let mut actors = run_actors(config, works)?;
-    let merges = name_merges(&actors);
+    let (mut actors, mentions) = run_actors(config, works)?;
+    let merges = name_merges(&actors, &mentions);
     for id in merges.keys() {
         actors.remove(id);
     }
@@ -257,8 +257,10 @@ fn read_part(path: &Path) -> Result<DataFrame, RunError> {
 
 /// The run's actors: the study's, and every other id under the name form mentioned
 /// most often (ties: the first in sort order), so that the choice does not depend on
-/// the order chunks or shards ran in.
-fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<String, Actor>, RunError> {
+/// the order chunks or shards ran in; with each found actor's mentions in the run.
+type RunActors = (HashMap<String, Actor>, HashMap<String, i64>);
+
+fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<RunActors, RunError> {
     let mut actors: HashMap<String, Actor> = config
         .study
         .actors
@@ -302,10 +304,12 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<Stri
             }
         }
     }
+    let mut mentions: HashMap<String, i64> = HashMap::new();
     for (id, names) in forms {
         if actors.contains_key(&id) {
             continue;
         }
+        mentions.insert(id.clone(), names.values().map(|(count, _)| count).sum());
         let mut best: Option<(i64, Actor)> = None;
         for (count, actor) in names.into_values() {
             if best.as_ref().is_none_or(|(best_count, _)| count > *best_count) {
@@ -319,7 +323,7 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<HashMap<Stri
             actors.insert(id, actor);
         }
     }
-    Ok(actors)
+    Ok((actors, mentions))
 }
 
 fn merge_actor_ids(mut frame: DataFrame, merges: &HashMap<String, String>) -> PolarsResult<DataFrame> {
