@@ -17,7 +17,7 @@ use crate::identity::heads::{appositive_head, relative_antecedent, tagged_name};
 use crate::identity::names::{proper_name, starts_upper};
 use crate::identity::pronouns::{antecedent, mentions_of, Strategy};
 use crate::identity::{self, ArticleNames, Gender, Name};
-use crate::text::{Document, Span};
+use crate::text::{whole_words, Document, Span};
 
 /// An actor as the run knows it: from the study, or found in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,7 +164,7 @@ impl ActorResolver {
         let mut aliases = Vec::new();
         for (index, actor) in study.actors.iter().enumerate() {
             for alias in std::iter::once(&actor.name).chain(actor.aliases.iter()) {
-                let alias = normalise(alias);
+                let alias = fold(alias);
                 if !alias.is_empty() {
                     aliases.push((alias, index));
                 }
@@ -184,10 +184,10 @@ impl ActorResolver {
 
     /// The study actor named in `mention`: the alias ending furthest right, longest first.
     fn match_alias(&self, mention: &str) -> Option<usize> {
-        let lower = normalise(mention);
+        let lower = fold(mention);
         let mut best: Option<(usize, usize, usize)> = None; // (end, len, actor)
         for (alias, actor) in &self.aliases {
-            for start in word_matches(&lower, alias) {
+            for start in whole_words(&lower, alias) {
                 let end = start + alias.len();
                 if best.is_none_or(|(e, l, _)| (end, alias.len()) > (e, l)) {
                     best = Some((end, alias.len(), *actor));
@@ -245,7 +245,7 @@ impl ActorResolver {
         if let Some(index) = self.match_alias(mention) {
             return Some(Resolved::entity(self.study_actor(index), "alias"));
         }
-        let lower = normalise(mention);
+        let lower = fold(mention);
         let words: Vec<&str> = lower.split_whitespace().collect();
         if words.len() == 1 && matches!(words[0], "who" | "which" | "that" | "you") {
             return None; // a relative pronoun without its antecedent names nobody
@@ -253,11 +253,10 @@ impl ActorResolver {
         // An op-ed's `I` outside quotations is its author.
         if words.len() == 1 && matches!(words[0], "i" | "me" | "my") && article.doc.quote_at(span.start).is_none() {
             if let Some(author) = article.names.author() {
-                let name = Name {
-                    text: author.to_string(),
-                    organisation: false,
-                };
-                return Some(Resolved::entity(article.actor_named(name, history), "pronoun"));
+                return Some(Resolved::entity(
+                    article.actor_named(Name::person(author), history),
+                    "pronoun",
+                ));
             }
         }
         if words.len() == 1 && is_reference_pronoun(words[0]) {
@@ -282,7 +281,7 @@ impl ActorResolver {
             return Some(Resolved::entity(article.actor_named(name, history), "name"));
         }
         // A description ends at its first comma (`The alliance, which includes ...`).
-        let lower = normalise(mention.split(',').next().unwrap_or(mention));
+        let lower = fold(mention.split(',').next().unwrap_or(mention));
         let words: Vec<&str> = lower.split_whitespace().collect();
         // A description ("the president", "the spokesman"): an earlier speaker whose
         // mention shared its head noun.
@@ -299,19 +298,18 @@ impl ActorResolver {
         if !modifiers.is_empty() {
             // A role with modifiers the article binds to a name before this point ("US
             // president Donald Trump ... The US president has admitted") is that person.
-            if let Some(name) = bound_name(article.text, &words[1..].join(" "), span.start) {
-                let name = Name {
-                    text: name,
-                    organisation: false,
-                };
-                return Some(Resolved::entity(article.actor_named(name, history), "title"));
+            if let Some((_, name)) = bound_name(article.text, &words[1..].join(" "), span.start) {
+                return Some(Resolved::entity(
+                    article.actor_named(Name::person(name), history),
+                    "title",
+                ));
             }
         }
         if !head.is_empty() && determined {
             // An earlier speaker whose mention has the head noun and every modifier
             // ("the US president" is not the "Ukrainian president" of the first line).
             if let Some((_, r, _)) = history.iter().rev().find(|(_, r, text)| {
-                let earlier: Vec<String> = normalise(text).split_whitespace().map(expand_abbreviation).collect();
+                let earlier: Vec<String> = fold(text).split_whitespace().map(expand_abbreviation).collect();
                 // `Trump campaign spokesman Jason Miller` is no `Trump campaign`: the
                 // head is his body, not his role.
                 let head_is_role = earlier.iter().enumerate().any(|(k, w)| {
@@ -363,17 +361,17 @@ impl ActorResolver {
         // senator`): the last person so titled.
         if determined && words.len() == 2 && TITLE_HEADS.iter().chain(BOUND_TITLES).any(|t| *t == head) {
             let abbreviated = abbreviation_of(head);
+            // Of the spelled-out and the abbreviated title, the one written last.
             let bound = [Some(head), abbreviated]
                 .into_iter()
                 .flatten()
-                .filter_map(|role| bound_name(article.text, role, span.start).map(|name| (role, name)))
-                .max_by_key(|(role, _)| last_position(article.text, role, span.start));
+                .filter_map(|role| bound_name(article.text, role, span.start))
+                .max_by_key(|(last, _)| *last);
             if let Some((_, name)) = bound {
-                let name = Name {
-                    text: name,
-                    organisation: false,
-                };
-                return Some(Resolved::entity(article.actor_named(name, history), "title"));
+                return Some(Resolved::entity(
+                    article.actor_named(Name::person(name), history),
+                    "title",
+                ));
             }
         }
         let description: Vec<&str> = words
@@ -475,10 +473,7 @@ impl ActorResolver {
                     &candidates,
                     Strategy::SentenceSubject,
                 )?;
-                let name = Name {
-                    text: candidates[chosen].0.clone(),
-                    organisation: false,
-                };
+                let name = Name::person(candidates[chosen].0.clone());
                 Some(Resolved::entity(article.actor_named(name, history), "pronoun"))
             }
             (None, None) => None,
@@ -496,7 +491,7 @@ impl ActorResolver {
         }
         let mut found = Vec::new();
         for (alias, index) in &self.aliases {
-            for start in word_matches(&lower, alias) {
+            for start in whole_words(&lower, alias) {
                 if doc.quote_at(start).is_none() {
                     found.push((start, *index));
                 }
@@ -505,21 +500,6 @@ impl ActorResolver {
         found.sort();
         found
     }
-}
-
-/// Starts of `needle` in `haystack` as whole words.
-fn word_matches<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    haystack
-        .match_indices(needle)
-        .map(|(start, _)| start)
-        .filter(move |&start| {
-            let end = start + needle.len();
-            haystack[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-                && haystack[end..].chars().next().is_none_or(|c| !c.is_alphanumeric())
-        })
 }
 
 /// Whether a description could name a speaker: not words that start a clause ("I
@@ -537,36 +517,23 @@ fn is_reference_pronoun(word: &str) -> bool {
     matches!(word, "he" | "she" | "they" | "it" | "we" | "i" | "him" | "her")
 }
 
-/// Lower case, curly apostrophes straightened, possessive `'s` and spaces folded.
-fn normalise(text: &str) -> String {
-    let lower = text.to_lowercase().replace('’', "'");
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The name that follows the last mention of `role` (lower case, e.g. "us president")
 /// before `before` in `text`: "US president Donald Trump" binds "us president" to
-/// "Donald Trump". Case is ignored in the role, the name must be capitalised.
-fn bound_name(text: &str, role: &str, before: usize) -> Option<String> {
+/// "Donald Trump". Case is ignored in the role, the name must be capitalised. With the
+/// name comes where `role` last stands before `before`, bound to a name or not.
+fn bound_name(text: &str, role: &str, before: usize) -> Option<(usize, String)> {
     let lower = text.to_lowercase();
     if lower.len() != text.len() || role.is_empty() {
         return None; // lower-casing moved offsets: no reliable match
     }
+    let window = lower.get(..before.min(lower.len()))?;
+    let mut last = 0;
     let mut best = None;
-    let mut from = 0;
-    while let Some(found) = lower
-        .get(from..before.min(lower.len()))
-        .and_then(|window| window.find(role))
-    {
-        let start = from + found;
-        let end = start + role.len();
-        from = end;
-        let bounded_left = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let Some(after) = text.get(end..).filter(|after| after.starts_with(' ')) else {
+    for start in whole_words(window, role) {
+        last = start;
+        let Some(after) = text.get(start + role.len()..).filter(|after| after.starts_with(' ')) else {
             continue;
         };
-        if !bounded_left {
-            continue;
-        }
         let words: Vec<&str> = after
             .split_whitespace()
             .take(4)
@@ -580,7 +547,7 @@ fn bound_name(text: &str, role: &str, before: usize) -> Option<String> {
             best = Some(name);
         }
     }
-    best
+    best.map(|name| (last, name))
 }
 
 /// Role nouns that stay titles before another person noun (`president elect`).
@@ -612,17 +579,6 @@ fn abbreviation_of(title: &str) -> Option<&'static str> {
         "general" => Some("gen."),
         _ => None,
     }
-}
-
-/// Where `role` (lower case) last occurs before `before`, as a whole word.
-fn last_position(text: &str, role: &str, before: usize) -> usize {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return 0;
-    }
-    word_matches(&lower[..before.min(lower.len())], role)
-        .last()
-        .unwrap_or(0)
 }
 
 /// Abbreviated titles written out, so `the senator` finds `Sen. Ted Cruz`.
@@ -823,8 +779,8 @@ mod tests {
             "{found:?}"
         );
         assert_eq!(
-            bound_name("a US president Joe Biden", "us president", 100).as_deref(),
-            Some("Joe Biden")
+            bound_name("a US president Joe Biden", "us president", 100),
+            Some((2, "Joe Biden".to_string()))
         );
         assert_eq!(bound_name("the US presidential race", "us president", 100), None);
         assert_eq!(

@@ -92,12 +92,7 @@ pub(crate) fn tagged_name(text: &str, span: Span) -> Option<Span> {
     if !matches!(party, "R" | "D" | "I") || !state.chars().next().is_some_and(char::is_uppercase) || state.len() > 6 {
         return None;
     }
-    let before = text[..span.start].trim_end().strip_suffix(',')?.trim_end();
-    let start = before
-        .rfind(|c: char| matches!(c, ',' | '.' | '\n' | '“' | '"' | ';'))
-        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
-    let start = start + (before[start..].len() - before[start..].trim_start().len());
-    (start < before.len()).then(|| Span::new(start, before.len()))
+    phrase_before_comma(text, span.start)
 }
 
 #[cfg(test)]
@@ -127,7 +122,7 @@ mod tests {
         let tag = Span::new(tag_text.find("R-Ky.").unwrap(), tag_text.find("R-Ky.").unwrap() + 5);
         assert_eq!(
             tagged_name(tag_text, tag).map(|s| s.slice(tag_text)),
-            Some("said Senate Majority Leader Mitch McConnell")
+            Some("Senate Majority Leader Mitch McConnell")
         );
     }
 }

@@ -252,6 +252,15 @@ pub struct Name {
     pub organisation: bool,
 }
 
+impl Name {
+    pub fn person(text: impl Into<String>) -> Self {
+        Name {
+            text: text.into(),
+            organisation: false,
+        }
+    }
+}
+
 /// The name in a speaker mention. A mention is read part by part (commas, brackets and
 /// dashes separate an appositive); in each part an organisation's name may run over
 /// lower-case connectors, a person's name ends at the first preposition and follows the
@@ -296,12 +305,7 @@ fn name_in_part(part: &str) -> Option<Name> {
         }
         // `Loyola Law School professor Justin Levitt`: a person named after the body.
         match proper_name(&words[end..].join(" ")) {
-            Some(person) if person.contains(' ') => {
-                return Some(Name {
-                    text: person,
-                    organisation: false,
-                })
-            }
+            Some(person) if person.contains(' ') => return Some(Name::person(person)),
             _ => return Some(organisation),
         }
     }

@@ -12,7 +12,7 @@
 //! Measured on GAP (`examples/gap_pronouns.rs`, scored by GAP's own scorer).
 
 use super::article::{fold, ArticleNames, Gender};
-use crate::text::{Document, Span};
+use crate::text::{whole_words, Document, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
@@ -44,14 +44,6 @@ pub fn mentions_of(text: &str, name: &str) -> Vec<usize> {
     found.sort_unstable();
     found.dedup();
     found
-}
-
-fn whole_words<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    haystack.match_indices(needle).map(|(i, _)| i).filter(move |&i| {
-        let end = i + needle.len();
-        haystack[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
-            && haystack[end..].chars().next().is_none_or(|c| !c.is_alphanumeric())
-    })
 }
 
 /// Which of `candidates` (names with their mention positions) a pronoun denotes.

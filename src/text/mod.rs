@@ -95,6 +95,21 @@ impl CharOffsets {
     }
 }
 
+/// Starts of `needle` in `haystack` as whole words (no letter or digit either side).
+pub fn whole_words<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    haystack
+        .match_indices(needle)
+        .map(|(start, _)| start)
+        .filter(move |&start| {
+            let end = start + needle.len();
+            haystack[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+                && haystack[end..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+        })
+}
+
 /// A text prepared once for the extractors: its sentences and quotations.
 #[derive(Debug, Clone)]
 pub struct Document<'t> {
