@@ -4,8 +4,12 @@
 Every person, country, organisation and outlet here is invented. The articles mix
 direct quotes (curly and straight marks, split and multi-paragraph quotes), reported
 speech, "according to" and descriptive statements, over June to August 2025, so that
-runs, comparisons and reports have something to show. Re-run to regenerate the file.
+runs, comparisons and reports have something to show. It also writes
+datasets/sample_stances.csv: what each speaker was written to think of each study
+target, article by article (INTENDED_STANCES), the truth the compare test checks
+against. Re-run to regenerate both files.
 """
+import csv
 import json
 import pathlib
 
@@ -215,6 +219,71 @@ Sand, the defence minister, said the army would remain "vigilant and ready.\""""
 ]
 
 
+# Each article's intended stance of each speaker toward each study target
+# (datasets/sample_study.toml), with the words that carry it. Only positions the text
+# takes clearly are listed: a speaker who mentions a target without taking a side
+# (Brenner's "They cry for a ceasefire in the morning", Ilves on monitoring) has none.
+# (article number, actor id, target id, stance, evidence)
+INTENDED_STANCES = [
+    (1, "ilves", "ceasefire", "favor", "ready to open talks on a ceasefire"),
+    (1, "ilves", "ending_the_war", "favor", "The war must end"),
+    (1, "sand", "ceasefire", "against", "a pause in fighting would only give Kestria time to rearm"),
+    (2, "diallo", "ceasefire", "favor", "described the Valdorian offer as a courageous first step"),
+    (2, "diallo", "prisoner_exchange", "favor", "the confidence-building measure everyone needs"),
+    (3, "brenner", "ceasefire", "against", "a trap dressed up as peace"),
+    (3, "kestrian_foreign_ministry", "sanctions_on_kestria", "against", "an act of economic war"),
+    (3, "rukas", "ceasefire", "against", "the offer had emboldened the aggressor"),
+    (4, "ilves", "ceasefire", "favor", "defended her ceasefire proposal"),
+    (4, "ilves", "sanctions_on_kestria", "favor", "sanctions on Kestria should stay in place"),
+    (4, "rukas", "ceasefire", "against", "gambling with the nation's security"),
+    (5, "diallo", "prisoner_exchange", "favor", "the first concrete result of her shuttle diplomacy"),
+    (5, "diallo", "ending_the_war", "favor", "small steps are how wars end"),
+    (6, "sand", "ceasefire", "against", "a ceasefire was impossible"),
+    (6, "sand", "prisoner_exchange", "favor", "he welcomed it"),
+    (7, "brenner", "ceasefire", "favor", "open to serious proposals"),
+    (7, "vos", "sanctions_on_kestria", "against", "the main obstacle to trust"),
+    (8, "diallo", "prisoner_exchange", "favor", "a day of hope"),
+    (8, "ilves", "prisoner_exchange", "favor", "the exchange proved that talking works"),
+    (8, "ilves", "ceasefire", "favor", "she hoped a ceasefire would follow"),
+    (8, "kestrian_foreign_ministry", "prisoner_exchange", "favor", "Kestria's goodwill and humanity"),
+    (9, "ilves", "harbor_accord", "favor", "a serious basis for negotiation"),
+    (9, "rukas", "harbor_accord", "against", "a surrender document"),
+    (9, "diallo", "harbor_accord", "favor", "That is what a compromise looks like"),
+    (10, "vos", "sanctions_on_kestria", "against", "Sanctions must go the day a ceasefire is signed"),
+    (10, "brenner", "harbor_accord", "favor", "a step in the right direction"),
+    (11, "sand", "harbor_accord", "against", "dangerously naive; I will not support it"),
+    (12, "ilves", "harbor_accord", "favor", "ministers who opposed the Harbor Accord should remember who sets foreign policy"),
+    (12, "ilves", "ending_the_war", "favor", "closer to ending this war than at any time"),
+    (13, "diallo", "ceasefire", "favor", "hopeful of a ceasefire before the autumn"),
+    (13, "brenner", "sanctions_on_kestria", "against", "collective punishment"),
+    (13, "ilves", "sanctions_on_kestria", "favor", "lifting sanctions before a ceasefire would be rewarding aggression"),
+    (16, "rukas", "harbor_accord", "against", "walk away from the Harbor Accord"),
+    (16, "rukas", "sanctions_on_kestria", "favor", "doubled, not traded away"),
+    (17, "diallo", "ceasefire", "favor", "proposed a 30-day humanitarian pause"),
+    (17, "ilves", "ceasefire", "favor", "would accept the pause"),
+    (18, "brenner", "ceasefire", "favor", "Kestria accepted the proposed humanitarian pause"),
+    (18, "vos", "sanctions_on_kestria", "against", "a serious answer on sanctions"),
+    (18, "diallo", "ceasefire", "favor", "the best news of the summer"),
+    (19, "diallo", "ceasefire", "favor", "The guns are quiet"),
+    (19, "ilves", "ceasefire", "favor", "a ceasefire agreement was within reach"),
+    (19, "sand", "ceasefire", "against", "Quiet guns can be reloaded"),
+    (20, "kestrian_foreign_ministry", "sanctions_on_kestria", "against", "lifting some sanctions on Kestria"),
+    (20, "brenner", "harbor_accord", "favor", "finally going somewhere"),
+    (21, "rukas", "sanctions_on_kestria", "favor", "easing sanctions on Kestria would be a betrayal"),
+    (21, "rukas", "harbor_accord", "against", "vote against any accord that lifted sanctions"),
+    (22, "diallo", "ceasefire", "favor", "the end of the beginning"),
+    (22, "ilves", "ceasefire", "favor", "the most important day for Valdoria since independence"),
+    (22, "brenner", "ceasefire", "favor", "a victory for common sense"),
+    (22, "sand", "ceasefire", "favor", "would support the ceasefire with open eyes and a loaded rifle"),
+    (24, "brenner", "ceasefire", "favor", "We are ready to sign"),
+    (24, "ilves", "ceasefire", "favor", "Sign it, and keep it"),
+    (25, "ilves", "ceasefire", "favor", "Today we chose life"),
+    (25, "brenner", "ceasefire", "favor", "honourable for both nations"),
+    (25, "brenner", "sanctions_on_kestria", "against", "should now be lifted without delay"),
+    (25, "diallo", "ceasefire", "favor", "A ceasefire is a promise, and promises need guardians"),
+]
+
+
 def main():
     out = pathlib.Path(__file__).resolve().parent.parent / "sample_corpus.jsonl"
     with out.open("w", encoding="utf-8") as f:
@@ -223,6 +292,14 @@ def main():
                    "url": f"https://example.org/sample/{n:03d}", "text": text}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {len(ARTICLES)} articles to {out}")
+    stances = out.with_name("sample_stances.csv")
+    with stances.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["article_id", "actor_id", "target_id", "stance", "evidence"])
+        for n, actor, target, stance, evidence in INTENDED_STANCES:
+            assert 1 <= n <= len(ARTICLES) and stance in ("favor", "against"), (n, stance)
+            writer.writerow([f"sample-{n:03d}", actor, target, stance, evidence])
+    print(f"wrote {len(INTENDED_STANCES)} intended stances to {stances}")
 
 
 if __name__ == "__main__":
