@@ -315,8 +315,11 @@ impl Extractor for TranscriptAware {
     }
 }
 
-/// `found`, with the document's transcript applied where it is one.
-fn with_transcript(doc: &Document, found: Vec<Attribution>) -> Vec<Attribution> {
+/// `found`, without contents that are only a circumstance of the saying
+/// ([`super::is_circumstance`]), and with the document's transcript applied where it
+/// is one.
+fn with_transcript(doc: &Document, mut found: Vec<Attribution>) -> Vec<Attribution> {
+    found.retain(|a| !super::is_circumstance(a.kind, &a.content_text));
     match detect(doc.text) {
         Some(transcript) => apply(doc, &transcript, found),
         None => found,

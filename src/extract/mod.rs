@@ -70,6 +70,22 @@ pub struct Attribution {
     pub confidence: f32,
 }
 
+/// Prepositions that open a circumstance of the saying, not what was said.
+const CIRCUMSTANCE_OPENERS: &[&str] = &["in", "at", "on", "about", "during"];
+
+/// Whether reported content is only a circumstance of the saying: a short phrase
+/// opened by a preposition of place, time or topic (`told lawmakers | in the
+/// capital`, `told CNBC | in August`, `asked | about finances`) is no proposition,
+/// so no statement. Longer contents opened so ("In July, the board voted …") can
+/// hold one and are kept.
+pub fn is_circumstance(kind: StatementKind, content: &str) -> bool {
+    let mut words = content.split_whitespace();
+    let opens_with_preposition = words
+        .next()
+        .is_some_and(|w| CIRCUMSTANCE_OPENERS.contains(&w.to_lowercase().as_str()));
+    kind == StatementKind::Indirect && opens_with_preposition && words.count() < 6
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
     #[error(transparent)]
@@ -159,7 +175,8 @@ pub enum ExtractorConfig {
 
 impl ExtractorConfig {
     /// The extractor, made transcript-aware ([`interview`]): in an interview the turn
-    /// labels say who speaks.
+    /// labels say who speaks. Contents that are only a circumstance of the saying
+    /// ([`is_circumstance`]) are dropped there too, whichever extractor found them.
     pub fn build(&self, runtime: crate::models::Runtime) -> Result<Box<dyn Extractor>, ModelError> {
         let inner: Box<dyn Extractor> = match self {
             ExtractorConfig::Rules => Box::new(RuleExtractor::default()),
@@ -189,5 +206,33 @@ impl ExtractorConfig {
             ExtractorConfig::Rules => None,
             ExtractorConfig::Learned { tagger } | ExtractorConfig::Hybrid { tagger } => Some(tagger),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_circumstance_is_no_content() {
+        for content in [
+            "in the capital",
+            "In August",
+            "about finances",
+            "on Thursday",
+            "at the scene",
+        ] {
+            assert!(is_circumstance(StatementKind::Indirect, content), "{content}");
+        }
+        // A clause after the preposition, a quotation, or other openers stay statements.
+        for content in [
+            "In July, the board voted to close the plant",
+            "that he was ready",
+            "to leave",
+            "for a ceasefire",
+        ] {
+            assert!(!is_circumstance(StatementKind::Indirect, content), "{content}");
+        }
+        assert!(!is_circumstance(StatementKind::Direct, "In my head, anyway."));
     }
 }

@@ -45,6 +45,7 @@ pub fn sample(options: &SampleOptions) -> Result<SampleSummary, LabelError> {
                 "speaker_text",
                 "content",
                 "kind",
+                "cue",
             ],
         )?,
     )?;
@@ -59,6 +60,7 @@ pub fn sample(options: &SampleOptions) -> Result<SampleSummary, LabelError> {
     let speakers = columns.strings("speaker_text")?;
     let contents = columns.strings("content")?;
     let kinds = columns.strings("kind")?;
+    let cues = columns.strings("cue")?;
     let mut by_id: BTreeMap<String, LabelRow> = BTreeMap::new();
     for i in 0..statements.height() {
         let (Some(id), Some(content)) = (ids[i].clone(), contents[i].clone()) else {
@@ -66,7 +68,7 @@ pub fn sample(options: &SampleOptions) -> Result<SampleSummary, LabelError> {
         };
         let text = match options.task {
             LabelTask::Tone => crate::score::tone_text(kinds[i].as_deref().unwrap_or_default(), &content),
-            LabelTask::Stance => content,
+            LabelTask::Stance => crate::score::stance_text(cues[i].as_deref(), &content),
         };
         by_id.insert(
             id.clone(),

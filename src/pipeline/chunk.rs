@@ -269,9 +269,10 @@ impl ChunkWorker {
         let items: Vec<StanceItem> = statements
             .iter()
             .flat_map(|s| {
-                self.targets.iter().map(|t| StanceItem {
+                let text = crate::score::stance_text(s.cue.as_deref(), &s.content);
+                self.targets.iter().map(move |t| StanceItem {
                     id: s.statement_id.clone(),
-                    text: s.content.clone(),
+                    text: text.clone(),
                     target: t.clone(),
                 })
             })

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::models::{ModelError, ResolvedModel, SequenceClassifier, Task};
 
 pub use stance::{
-    reads_as_claim, StanceItem, StanceRow, StanceScorer, Target, CLAIM_AGAINST, CLAIM_FAVOR, DEFAULT_AGAINST,
-    DEFAULT_FAVOR,
+    reads_as_claim, stance_text, StanceItem, StanceRow, StanceScorer, Target, CLAIM_AGAINST, CLAIM_FAVOR,
+    DEFAULT_AGAINST, DEFAULT_FAVOR,
 };
 pub use tone::{tone_text, ToneRow, ToneScorer};
 

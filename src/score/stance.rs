@@ -111,6 +111,41 @@ pub fn reads_as_claim(description: &str) -> bool {
     (1..words.len()).any(|i| VERBS.contains(&words[i].as_str()) && !NOT_BEFORE_A_VERB.contains(&words[i - 1].as_str()))
 }
 
+/// Verbs that are themselves the speaker's stance toward their object: "dismissed the
+/// ceasefire offer" is against the ceasefire, though its content, "the ceasefire
+/// offer", reads as for it. Stems, matched at the start of the cue's verb.
+const STANCE_TAKING_VERBS: &[&str] = &[
+    "accept", "accus", "applau", "approv", "attack", "back", "blam", "blast", "champion", "condemn", "critici",
+    "decri", "decry", "defend", "demand", "denied", "denies", "denounc", "deny", "dismiss", "endors", "favo", "hail",
+    "oppos", "prais", "propos", "rebuk", "refus", "reject", "slam", "support", "thank", "threaten", "urg", "welcom",
+];
+
+/// Words before the verb of a cue ("has dismissed", "also rejected").
+const CUE_AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "also", "was", "were", "is", "are", "swiftly", "quickly",
+];
+
+/// The words whose stance is the speaker's. Where the cue's verb takes a side toward
+/// its object (`STANCE_TAKING_VERBS`: dismissed, welcomed, rejected, defended, …), the
+/// content alone is only that object and hides the stance; the statement is read as
+/// "The speaker {cue} {content}.". Everything else is read as its content: the
+/// speaker's words, quoted or reported, without the reporter's "said".
+pub fn stance_text(cue: Option<&str>, content: &str) -> String {
+    let Some(cue) = cue.map(str::trim).filter(|c| !c.is_empty()) else {
+        return content.to_string();
+    };
+    let verb = cue
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .find(|w| !CUE_AUXILIARIES.contains(&w.as_str()))
+        .unwrap_or_default();
+    if !STANCE_TAKING_VERBS.iter().any(|stem| verb.starts_with(stem)) {
+        return content.to_string();
+    }
+    let content = content.trim().trim_end_matches(['.', ',', ';', ':']);
+    format!("The speaker {cue} {content}.")
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StanceItem {
     pub id: String,
@@ -209,6 +244,37 @@ impl Scorer for StanceScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stance_taking_cue_is_read_with_its_object() {
+        assert_eq!(
+            stance_text(Some("dismissed"), "the ceasefire offer"),
+            "The speaker dismissed the ceasefire offer."
+        );
+        assert_eq!(
+            stance_text(Some("has rejected"), "its timetable for lifting sanctions."),
+            "The speaker has rejected its timetable for lifting sanctions."
+        );
+        // Reporting verbs add nothing of the speaker's: the content is read alone.
+        for cue in [
+            Some("said"),
+            Some("told reporters"),
+            Some("according to"),
+            None,
+            Some(" "),
+        ] {
+            assert_eq!(
+                stance_text(cue, "a ceasefire was impossible"),
+                "a ceasefire was impossible"
+            );
+        }
+        // "backed" is a stance; words before the verb are skipped, a noun cue is not a verb.
+        assert_eq!(
+            stance_text(Some("also backed"), "the plan"),
+            "The speaker also backed the plan."
+        );
+        assert_eq!(stance_text(Some("wrote"), "the war must end"), "the war must end");
+    }
 
     #[test]
     fn claims_and_noun_phrases_get_their_own_templates() {

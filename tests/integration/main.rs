@@ -22,6 +22,7 @@ mod model_parity;
 mod polnear_attribution;
 mod report_browser;
 mod resume;
+mod sample_truth;
 mod seed_article;
 mod seed_scores;
 mod slurm;
