@@ -153,7 +153,7 @@ $(VENV)/.train-ready: requirements-train.txt $(VENV)/.ready
 # models/attribution-tagger) from
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min (a candidate the shipped model no longer uses),
-# stage 3 about 45 min, stage 4 (models/nli-minilm) 44 min, the tone mix probe 5 min,
+# stage 3 about 45 min, stage 4 44 min, stage 5 (models/nli-minilm) 34 min, the tone mix probe 5 min,
 # tone 28 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
 # checkpoint; models/attribution-tagger is its output) 69 min with builds sharing
 # the CPU.
@@ -168,9 +168,13 @@ train-defaults: train-setup
 	  --argq-contrast 20000 --unrelated 0.15 --vast 4000 --mnli 4000 --snli 2000 --snli-rest 2000 --lr 3e-5 \
 	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage3.log
 	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 --init $(CURDIR)/out/train/nli-minilm-stage3/checkpoint-1625 \
-	  --work $(CURDIR)/out/train/nli-minilm-stage4 --out $(CURDIR)/models/nli-minilm --argq 0 --argq-targets 12000 \
+	  --work $(CURDIR)/out/train/nli-minilm-stage4 --out $(CURDIR)/out/train/nli-minilm-stage4/model --argq 0 --argq-targets 12000 \
 	  --unrelated 0.1 --vast 3000 --mnli 3000 --snli 1500 --snli-rest 1500 --lr 5e-5 \
 	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage4.log
+	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 --init $(CURDIR)/out/train/nli-minilm-stage4/model \
+	  --work $(CURDIR)/out/train/nli-minilm-stage5 --out $(CURDIR)/models/nli-minilm --argq 0 --vast 0 --argq-targets 2500 \
+	  --unrelated 0.1 --news-neutral 3000 --vast-contrast 3000 --scitail 1000 --mnli 3000 --snli 1000 --snli-rest 1000 \
+	  --lr 3e-5 2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage5.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 1 --lr 5e-5 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \

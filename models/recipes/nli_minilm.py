@@ -26,13 +26,24 @@ forgotten. Stage 3 does the same at scale (20,000 ArgQ arguments, both hypothese
 Stage 3 still fitted its own training arguments hardly better than unseen ones (ArgQ
 accuracy 0.715 on every 14th train argument, 0.696 on dev, in a transformers check
 with the same templates and formula): it had not learned that arguing
-for a ban is arguing against what is banned. Stage 4, the shipped model, reads each
+for a ban is arguing against what is banned. Stage 4 reads each
 argument against its claim and against the thing the claim names (`TOPIC_TARGETS`,
 the stance turned by the claim's direction), at a higher learning rate:
 
     .venv/bin/python models/recipes/nli_minilm.py --init out/train/nli-minilm-stage3/checkpoint-1625 \
-        --work out/train/nli-minilm-stage4 --out models/nli-minilm --argq 0 --argq-targets 12000 \
+        --work out/train/nli-minilm-stage4 --out out/train/nli-minilm-stage4/model --argq 0 --argq-targets 12000 \
         --unrelated 0.1 --vast 3000 --mnli 3000 --snli 1500 --snli-rest 1500 --lr 5e-5
+
+Stage 4 leaned "against" on news statements that do not concern a target at all
+(sanctions on Kestria: −0.117 on average, issue #16). Stage 5, the shipped model, reads
+news statements against targets they never mention (neutral), VAST posts against both
+hypotheses (its neutral posts mention the topic and take no side) and SciTail, with
+ArgQ and NLI replayed:
+
+    .venv/bin/python models/recipes/nli_minilm.py --init out/train/nli-minilm-stage4/model \
+        --work out/train/nli-minilm-stage5 --out models/nli-minilm --argq 0 --vast 0 \
+        --argq-targets 2500 --unrelated 0.1 --news-neutral 3000 --vast-contrast 3000 --scitail 1000 \
+        --mnli 3000 --snli 1000 --snli-rest 1000 --lr 3e-5
 """
 
 from __future__ import annotations
@@ -223,6 +234,77 @@ def vast(rng: random.Random, limit: int) -> list[Example]:
             for r in rows[:limit] if r["label"] in stance]
 
 
+REPORTING = re.compile(r"\b(said|says|told|added|according to|argued|warned|claimed|wrote)\b|[\"\u201c\u201d]")
+STOPWORDS = {"the", "a", "an", "of", "on", "in", "for", "to", "and", "or", "with", "by", "from", "at", "as", "its",
+             "their", "our", "his", "her", "should", "we", "be", "is", "are", "not"}
+
+
+def content_words(text: str) -> set[str]:
+    """Lowercased words of four or more letters outside STOPWORDS, cut to five letters
+    so that "sanctions" meets "sanctioned"."""
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in STOPWORDS}
+
+
+def news_sentences(rng: random.Random) -> list[str]:
+    """Sentences of reported speech in PolNeAR train articles (US political news): a
+    reporting verb or a quotation mark, 40 to 400 characters."""
+    folder = require_shared("polnear", "train", "text")
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for sentence in re.split(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d]))\s+|\n+", text):
+            sentence = sentence.strip()
+            if 40 <= len(sentence) <= 400 and REPORTING.search(sentence):
+                out.append(sentence)
+    rng.shuffle(out)
+    return out
+
+
+def unrelated_targets() -> list[str]:
+    """Noun-phrase targets for `news_neutral`: the things ArgQ's train topics name and
+    their gerund phrases ("abandoning marriage"). The sample study's targets are not
+    among them: the sample corpus checks what the model makes of unseen targets."""
+    path = require_shared("stance", "ibm_argq", "argq30k_train_dev.csv")
+    with open(path, encoding="utf-8") as f:
+        topics = sorted({r["topic"] for r in csv.DictReader(f) if r["set"] == "train"})
+    phrases = {target for target, _ in TOPIC_TARGETS.values()}
+    phrases |= {p for p in map(gerund_phrase, topics) if p}
+    return sorted(phrases)
+
+
+def news_neutral(rng: random.Random, limit: int) -> list[Example]:
+    """News statements read against a target they do not mention, labelled neutral
+    under both hypotheses: on reported speech about other things the model must say
+    "neither" instead of leaning to one side (the shipped stage 4 read "The weather
+    in Paris was mild" as 0.42 against "sanctions on Kestria", 0.34 neutral)."""
+    targets = [(t, content_words(t)) for t in unrelated_targets()]
+    out = []
+    for sentence in news_sentences(rng)[:limit]:
+        words = content_words(sentence)
+        target = rng.choice([t for t, tw in targets if not tw & words])
+        out += contrast_pairs(sentence, target, 0, PHRASE_TEMPLATES, "news_neutral")
+    return out
+
+
+def vast_contrast(rng: random.Random, limit: int) -> list[Example]:
+    """VAST posts read against both hypotheses of their topic; its neutral posts talk
+    about the topic without taking a side, the hard negatives of stance."""
+    path = require_shared("stance", "vast", "vast_train.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    rng.shuffle(rows)
+    stance = {"0": -1, "1": 1, "2": 0}
+    return [e for r in rows[:limit] if r["label"] in stance
+            for e in contrast_pairs(r["post"], r["topic_str"], stance[r["label"]], PHRASE_TEMPLATES, "vast_contrast")]
+
+
+def scitail(limit: int) -> list[Example]:
+    """SciTail pairs: its labels are entails or neutral (`not_entailment` here)."""
+    rows = read_jsonl(require_shared("nli", "scitail_test.jsonl"))
+    label = {"entailment": ENT, "not_entailment": NEU}
+    return [Example(r["premise"], label[r["label"]], r["hypothesis"], "scitail") for r in rows[:limit] if r["label"] in label]
+
+
 def snli_splits(seed: int, heldout: int = 2000, calibration: int = 1000):
     """SNLI dev, shuffled with the seed: (held-out test, calibration, training rest)."""
     rows = read_jsonl(require_shared("nli", "snli_dev.jsonl"))
@@ -242,6 +324,10 @@ def main():
                    help="ArgQ arguments read against their claim and against the thing it names (stage 4)")
     p.add_argument("--unrelated", type=float, default=0.15,
                    help="share of contrast arguments read against another topic (neutral)")
+    p.add_argument("--news-neutral", type=int, default=0,
+                   help="news sentences read against an unrelated target, neutral (stage 5)")
+    p.add_argument("--vast-contrast", type=int, default=0, help="VAST posts read against both hypotheses (stage 5)")
+    p.add_argument("--scitail", type=int, default=0, help="SciTail pairs (stage 5)")
     p.add_argument("--mnli", type=int, default=0, help="cap on MNLI pairs (0: all)")
     p.add_argument("--snli", type=int, default=0, help="cap on SNLI sample pairs (0: all)")
     p.add_argument("--snli-rest", type=int, default=0, help="cap on the SNLI dev pairs left for training (0: all)")
@@ -270,6 +356,9 @@ def main():
         + vast(rng, args.vast)
         + argq_contrast(rng, args.argq_contrast, args.unrelated)
         + argq_targets(rng, args.argq_targets, args.unrelated)
+        + news_neutral(rng, args.news_neutral)
+        + vast_contrast(rng, args.vast_contrast)
+        + scitail(args.scitail)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 
