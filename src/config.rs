@@ -354,6 +354,7 @@ impl RunConfig {
                 if let Some(against) = &t.against_template {
                     target.against_template = against.clone();
                 }
+                target.aliases = t.aliases.clone();
                 target
             })
             .collect()

@@ -66,6 +66,12 @@ pub struct TargetSpec {
     /// speaker disagrees that {}." for a claim.
     #[serde(default)]
     pub against_template: Option<String>,
+    /// Other names the articles use for the target ("the accord", "the draft"): a
+    /// statement that does not use the description but one of these is read against
+    /// hypotheses with that name ("The speaker supports the draft."); the first in
+    /// this order that the statement uses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -341,6 +341,7 @@ fn read_labels(path: &Path, bytes: &[u8]) -> GoldSet {
                         description: target,
                         favor_template: favor.replace("{}", "{ }"),
                         against_template: against.replace("{}", "{ }"),
+                        aliases: Vec::new(),
                     };
                     Probe::Stance { text: row.text, target }
                 }

@@ -208,8 +208,9 @@ fn stance_rows(
         let mut row = statement.clone();
         row.target_id = Some(target.id.clone());
         row.target = Some(target.description.clone());
-        row.favor_hypothesis = Some(target.favor_hypothesis());
-        row.against_hypothesis = Some(target.against_hypothesis());
+        let (favor, against) = target.hypotheses_for(&row.text);
+        row.favor_hypothesis = Some(favor);
+        row.against_hypothesis = Some(against);
         (row.model_label, row.model_probability) = model.of_row(i);
         rows.push(row);
     }

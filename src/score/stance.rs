@@ -26,6 +26,11 @@ pub struct Target {
     pub description: String,
     pub favor_template: String,
     pub against_template: String,
+    /// Other names the articles use for the target ("the accord", "the draft" for a
+    /// peace plan), from the study: a statement that names the target only so is read
+    /// against hypotheses that use the name it uses (`hypotheses_for`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 impl Target {
@@ -51,6 +56,7 @@ impl Target {
             description: description.into(),
             favor_template: favor.into(),
             against_template: against.into(),
+            aliases: Vec::new(),
         }
     }
 
@@ -60,6 +66,42 @@ impl Target {
 
     pub fn against_hypothesis(&self) -> String {
         self.against_template.replace("{}", &self.description)
+    }
+
+    /// How `text` names the target: by its description (any case, with or without its
+    /// article: "a ceasefire" is named by "the ceasefire"), else by the first of its
+    /// aliases the text uses as whole words, else (nothing named) the description.
+    pub fn name_in<'a>(&'a self, text: &str) -> &'a str {
+        if self.aliases.is_empty() {
+            return &self.description;
+        }
+        let lower = text.to_lowercase();
+        let names = |name: &str| {
+            let name = name.trim().to_lowercase();
+            let bare = ["a ", "an ", "the "]
+                .iter()
+                .find_map(|article| name.strip_prefix(article))
+                .unwrap_or(&name)
+                .to_string();
+            !bare.is_empty() && crate::text::whole_words(&lower, &bare).next().is_some()
+        };
+        if names(&self.description) {
+            return &self.description;
+        }
+        self.aliases
+            .iter()
+            .find(|alias| names(alias))
+            .map_or(&self.description, |alias| alias.trim())
+    }
+
+    /// The favour and against hypotheses for `text`, with the target named as the text
+    /// names it ([`Target::name_in`]).
+    pub fn hypotheses_for(&self, text: &str) -> (String, String) {
+        let name = self.name_in(text);
+        (
+            self.favor_template.replace("{}", name),
+            self.against_template.replace("{}", name),
+        )
     }
 }
 
@@ -201,10 +243,7 @@ impl Scorer for StanceScorer {
     }
 
     fn score(&self, items: &[StanceItem], stats: &mut ScoreStats) -> Result<Vec<StanceRow>, ScoreError> {
-        let hypotheses: Vec<(String, String)> = items
-            .iter()
-            .map(|i| (i.target.favor_hypothesis(), i.target.against_hypothesis()))
-            .collect();
+        let hypotheses: Vec<(String, String)> = items.iter().map(|i| i.target.hypotheses_for(&i.text)).collect();
         let mut inputs = Vec::with_capacity(items.len() * 2);
         for (item, (favor, against)) in items.iter().zip(&hypotheses) {
             inputs.push(Input::Pair(&item.text, favor));
@@ -244,6 +283,34 @@ impl Scorer for StanceScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_is_named_as_the_statement_names_it() {
+        let mut plan = Target::new("harbor_accord", "the Harbor Accord peace plan");
+        plan.aliases = vec!["the Harbor Accord".into(), "the draft".into(), "the plan".into()];
+        let name = |text: &str| plan.name_in(text).to_string();
+        assert_eq!(name("The draft was a serious basis for talks."), "the draft");
+        // The first alias the text uses, in the study's order; whole words only.
+        assert_eq!(name("the plan and the harbor accord"), "the Harbor Accord");
+        assert_eq!(name("the drafted text"), "the Harbor Accord peace plan");
+        assert_eq!(
+            name("The Harbor Accord peace plan is dead"),
+            "the Harbor Accord peace plan"
+        );
+        assert_eq!(
+            plan.hypotheses_for("the draft is naive"),
+            (
+                "The speaker supports the draft.".to_string(),
+                "The speaker opposes the draft.".to_string()
+            )
+        );
+        // The description named without its article still wins over an alias.
+        let mut ceasefire = Target::new("ceasefire", "a ceasefire");
+        ceasefire.aliases = vec!["the pause".into()];
+        assert_eq!(ceasefire.name_in("the ceasefire and the pause"), "a ceasefire");
+        assert_eq!(ceasefire.name_in("accept the pause"), "the pause");
+        assert_eq!(Target::new("t", "a ceasefire").name_in("the pause"), "a ceasefire");
+    }
 
     #[test]
     fn a_stance_taking_cue_is_read_with_its_object() {
