@@ -69,7 +69,8 @@ pub struct TargetSpec {
     /// Other names the articles use for the target ("the accord", "the draft"): a
     /// statement that does not use the description but one of these is read against
     /// hypotheses with that name ("The speaker supports the draft."); the first in
-    /// this order that the statement uses.
+    /// this order that the statement uses. Meant for noun-phrase targets: a claim's
+    /// templates ("agrees that {}") take the alias in the claim's place.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
 }
