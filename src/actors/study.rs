@@ -75,6 +75,23 @@ pub struct TargetSpec {
     pub aliases: Vec<String>,
 }
 
+impl TargetSpec {
+    /// The same target, whatever names each file lists for it.
+    fn same_but_aliases(&self, other: &TargetSpec) -> bool {
+        (
+            &self.id,
+            &self.description,
+            &self.favor_template,
+            &self.against_template,
+        ) == (
+            &other.id,
+            &other.description,
+            &other.favor_template,
+            &other.against_template,
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Study {
@@ -124,7 +141,8 @@ impl Study {
     }
 
     /// Reads several study files into one. An actor or target defined in two files
-    /// must be defined the same way in both.
+    /// must be defined the same way in both, except that a target's aliases are
+    /// joined (each file may know other names for it; the earlier file's come first).
     pub fn load_all(paths: &[PathBuf]) -> Result<Study, StudyError> {
         let mut merged = Study::default();
         for path in paths {
@@ -143,9 +161,17 @@ impl Study {
                 }
             }
             for target in study.targets {
-                match merged.targets.iter().find(|t| t.id == target.id) {
-                    Some(existing) if *existing != target => return Err(conflict("target", &target.id)),
-                    Some(_) => {}
+                match merged.targets.iter_mut().find(|t| t.id == target.id) {
+                    Some(existing) if !existing.same_but_aliases(&target) => {
+                        return Err(conflict("target", &target.id))
+                    }
+                    Some(existing) => {
+                        for alias in target.aliases {
+                            if !existing.aliases.contains(&alias) {
+                                existing.aliases.push(alias);
+                            }
+                        }
+                    }
                     None => merged.targets.push(target),
                 }
             }
@@ -266,10 +292,21 @@ mod tests {
         std::fs::write(&a, format!("[[actors]]\nid = \"x\"\nname = \"X\"\n{target}")).unwrap();
         std::fs::write(&b, format!("[[actors]]\nid = \"y\"\nname = \"Y\"\n{target}")).unwrap();
         std::fs::write(&c, "[[actors]]\nid = \"x\"\nname = \"Other X\"\n").unwrap();
-        let merged = Study::load_all(&[a.clone(), b]).unwrap();
+        let merged = Study::load_all(&[a.clone(), b.clone()]).unwrap();
         assert_eq!((merged.actors.len(), merged.targets.len()), (2, 1));
-        let err = Study::load_all(&[a, c]).unwrap_err().to_string();
+        let err = Study::load_all(&[a.clone(), c]).unwrap_err().to_string();
         assert!(err.contains("c.toml") && err.contains("defined differently"), "{err}");
+        // Aliases of one target join; another description is a conflict.
+        let d = dir.path().join("d.toml");
+        std::fs::write(&d, format!("{target}aliases = [\"the truce\", \"the pause\"]\n")).unwrap();
+        let e = dir.path().join("e.toml");
+        std::fs::write(&e, format!("{target}aliases = [\"the pause\", \"an armistice\"]\n")).unwrap();
+        let merged = Study::load_all(&[a.clone(), d.clone(), e]).unwrap();
+        assert_eq!(merged.targets[0].aliases, ["the truce", "the pause", "an armistice"]);
+        let f = dir.path().join("f.toml");
+        std::fs::write(&f, "[[targets]]\nid = \"ceasefire\"\ndescription = \"a truce\"\n").unwrap();
+        let err = Study::load_all(&[d, f]).unwrap_err().to_string();
+        assert!(err.contains("f.toml") && err.contains("defined differently"), "{err}");
     }
 
     #[test]
