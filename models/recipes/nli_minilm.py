@@ -224,14 +224,22 @@ def argq_targets(rng: random.Random, limit: int, unrelated: float) -> list[Examp
     return out
 
 
-def vast(rng: random.Random, limit: int) -> list[Example]:
+# VAST's labels as stances: con, pro, neutral.
+VAST_STANCE = {"0": -1, "1": 1, "2": 0}
+
+
+def vast_train_rows(rng: random.Random) -> list[dict]:
     path = require_shared("stance", "vast", "vast_train.csv")
     with open(path, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     rng.shuffle(rows)
-    stance = {"0": -1, "1": 1, "2": 0}
-    return [stance_pairs(r["post"], r["topic_str"], stance[r["label"]], PHRASE_TEMPLATES, rng, "vast")
-            for r in rows[:limit] if r["label"] in stance]
+    return rows
+
+
+def vast(rng: random.Random, limit: int) -> list[Example]:
+    rows = vast_train_rows(rng)
+    return [stance_pairs(r["post"], r["topic_str"], VAST_STANCE[r["label"]], PHRASE_TEMPLATES, rng, "vast")
+            for r in rows[:limit] if r["label"] in VAST_STANCE]
 
 
 REPORTING = re.compile(r"\b(said|says|told|added|according to|argued|warned|claimed|wrote)\b|[\"\u201c\u201d]")
@@ -277,6 +285,8 @@ def news_neutral(rng: random.Random, limit: int) -> list[Example]:
     under both hypotheses: on reported speech about other things the model must say
     "neither" instead of leaning to one side (the shipped stage 4 read "The weather
     in Paris was mild" as 0.42 against "sanctions on Kestria", 0.34 neutral)."""
+    if not limit:
+        return []  # stages without these pairs need no PolNeAR
     targets = [(t, content_words(t)) for t in unrelated_targets()]
     out = []
     for sentence in news_sentences(rng)[:limit]:
@@ -289,17 +299,18 @@ def news_neutral(rng: random.Random, limit: int) -> list[Example]:
 def vast_contrast(rng: random.Random, limit: int) -> list[Example]:
     """VAST posts read against both hypotheses of their topic; its neutral posts talk
     about the topic without taking a side, the hard negatives of stance."""
-    path = require_shared("stance", "vast", "vast_train.csv")
-    with open(path, encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    rng.shuffle(rows)
-    stance = {"0": -1, "1": 1, "2": 0}
-    return [e for r in rows[:limit] if r["label"] in stance
-            for e in contrast_pairs(r["post"], r["topic_str"], stance[r["label"]], PHRASE_TEMPLATES, "vast_contrast")]
+    if not limit:
+        return []
+    rows = vast_train_rows(rng)
+    return [e for r in rows[:limit] if r["label"] in VAST_STANCE
+            for e in contrast_pairs(r["post"], r["topic_str"], VAST_STANCE[r["label"]], PHRASE_TEMPLATES,
+                                    "vast_contrast")]
 
 
 def scitail(limit: int) -> list[Example]:
     """SciTail pairs: its labels are entails or neutral (`not_entailment` here)."""
+    if not limit:
+        return []
     rows = read_jsonl(require_shared("nli", "scitail_test.jsonl"))
     label = {"entailment": ENT, "not_entailment": NEU}
     return [Example(r["premise"], label[r["label"]], r["hypothesis"], "scitail") for r in rows[:limit] if r["label"] in label]
