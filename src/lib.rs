@@ -8,7 +8,8 @@
 //! 3. [`extract`] finds attributions: speaker mention, cue and content spans, and
 //!    whether the content is direct, indirect, mixed or descriptive.
 //! 4. [`identity`] reads what each speaker mention denotes from its article: the name
-//!    in a mention, the full name a surname stands for, each name's gender; then
+//!    in a mention, the full name a surname stands for, each name's gender, which name a
+//!    pronoun denotes (a ranker trained on GAP); then
 //!    [`actors`] resolves speaker mentions to actors with it: the study's names and
 //!    aliases, pronouns, titles and descriptions, or normalised ids for everyone else.
 //! 5. [`score`] runs transformer models over each statement for tone and for stance

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""GAP pronoun resolution: stancemap's two strategies through GAP's own scorer.
+"""GAP pronoun resolution: stancemap's strategies through GAP's own scorer.
 
 Runs `examples/gap_pronouns.rs` (built by cargo) with the nearest-compatible-name
-baseline and the sentence-subject strategy the actors stage uses, and prints GAP's
-scorecard for each (its "Overall" F1 is the figure GAP reports).
+baseline, the sentence-subject rule and the learned ranker (trained on the validation
+split by `examples/train_pronoun_ranker.rs`), and prints GAP's scorecard for each (its
+"Overall" F1 is the figure GAP reports).
 
   tools/score_gap.py [--gap ../shared/data/coref/gap] [--split development]
 """
@@ -49,7 +50,7 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(here, "..", "target"))
     binary = os.path.join(target, "release", "examples", "gap_pronouns")
     with tempfile.TemporaryDirectory() as work:
-        for strategy in ("nearest", "subject"):
+        for strategy in ("nearest", "subject", "learned"):
             out = os.path.join(work, f"{strategy}.tsv")
             subprocess.run([binary, gold, strategy, out], check=True)
             print(f"== GAP {args.split}, {strategy}")

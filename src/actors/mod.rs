@@ -466,13 +466,7 @@ impl ActorResolver {
                     .iter()
                     .map(|name| (name.clone(), mentions_of(article.text, name)))
                     .collect();
-                let chosen = antecedent(
-                    article.doc,
-                    &article.names,
-                    span,
-                    &candidates,
-                    Strategy::SentenceSubject,
-                )?;
+                let chosen = antecedent(article.doc, &article.names, span, &candidates, Strategy::Learned)?;
                 let name = Name::person(candidates[chosen].0.clone());
                 Some(Resolved::entity(article.actor_named(name, history), "pronoun"))
             }

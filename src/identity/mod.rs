@@ -7,11 +7,14 @@
 //! [`article`] collects what the whole article establishes: the full name each
 //! short form stands for (`Trump` → `Donald Trump`) and the gender its pronouns give
 //! each name, so a `she` does not land on a man. The actors stage resolves pronouns,
-//! titles and descriptions with these.
+//! titles and descriptions with these; a pronoun no earlier speaker explains goes to
+//! the name [`pronoun_ranker`] (trained on [`gap`]) picks among the article's names.
 
 pub mod article;
+pub mod gap;
 pub mod heads;
 pub mod names;
+pub mod pronoun_ranker;
 pub mod pronouns;
 
 pub use article::{ArticleNames, Gender};

@@ -76,8 +76,9 @@ fn speakers_resolve_to_the_entities_a_reader_names() {
             .unwrap_or_else(|| panic!("{path:?} missing in {figures}"))
     };
     assert!(figures["overall"]["attributions"].as_u64().unwrap() >= 300);
-    assert!(accuracy(&["overall"]) >= 0.78, "overall {figures}");
-    assert!(accuracy(&["pronoun_or_title"]) >= 0.60, "pronouns and titles {figures}");
+    assert!(accuracy(&["overall"]) >= 0.79, "overall {figures}");
+    assert!(accuracy(&["pronoun_or_title"]) >= 0.62, "pronouns and titles {figures}");
+    assert!(accuracy(&["forms", "pronoun"]) >= 0.67, "pronouns {figures}");
     assert!(accuracy(&["forms", "name"]) >= 0.90, "full names {figures}");
     assert!(
         accuracy(&["forms", "surname"]) >= 0.85,
@@ -93,6 +94,46 @@ fn speakers_resolve_to_the_entities_a_reader_names() {
         generic["given_an_actor"].as_u64().unwrap() * 4 <= generic["matched"].as_u64().unwrap(),
         "sources that denote nobody in particular get no actor id: {generic}"
     );
+}
+
+/// GAP development (never trained on) scored as GAP's scorer scores "Overall": each
+/// pronoun's two names, a name chosen that the gold marks is a true positive, one it
+/// does not a false positive, a gold name not chosen a false negative.
+#[test]
+fn the_pronoun_ranker_beats_the_rules_on_gap_development() {
+    use stancemap::identity::gap::read_gap;
+    use stancemap::identity::pronouns::{antecedent, Strategy};
+    use stancemap::identity::ArticleNames;
+    use stancemap::text::Document;
+    let Some(gap) = shared_data("coref/gap/gap-development.tsv") else {
+        eprintln!("skipped: ../shared/data/coref/gap/gap-development.tsv is absent");
+        return;
+    };
+    let examples = read_gap(&gap).unwrap();
+    assert_eq!(examples.len(), 2000);
+    let f1 = |strategy: Strategy| {
+        let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+        for example in &examples {
+            let doc = Document::new(&example.text);
+            let names = ArticleNames::new(&doc);
+            let chosen = antecedent(&doc, &names, example.pronoun, &example.candidates, strategy);
+            for (i, &gold) in example.gold.iter().enumerate() {
+                match (chosen == Some(i), gold) {
+                    (true, true) => tp += 1,
+                    (true, false) => fp += 1,
+                    (false, true) => fn_ += 1,
+                    _ => {}
+                }
+            }
+        }
+        2.0 * tp as f64 / (2 * tp + fp + fn_) as f64
+    };
+    let (nearest, subject, learned) = (f1(Strategy::Nearest), f1(Strategy::SentenceSubject), f1(Strategy::Learned));
+    eprintln!("GAP development F1: nearest {nearest:.3}, subject {subject:.3}, learned {learned:.3}");
+    // tools/score_gap.py (GAP's own scorer) gives 50.0, 53.9 and 64.7.
+    assert!((nearest - 0.500).abs() < 0.005, "nearest {nearest}");
+    assert!((subject - 0.539).abs() < 0.005, "subject {subject}");
+    assert!(learned >= 0.64, "learned {learned}");
 }
 
 #[test]
