@@ -128,7 +128,11 @@ fn the_pronoun_ranker_beats_the_rules_on_gap_development() {
         }
         2.0 * tp as f64 / (2 * tp + fp + fn_) as f64
     };
-    let (nearest, subject, learned) = (f1(Strategy::Nearest), f1(Strategy::SentenceSubject), f1(Strategy::Learned));
+    let (nearest, subject, learned) = (
+        f1(Strategy::Nearest),
+        f1(Strategy::SentenceSubject),
+        f1(Strategy::Learned),
+    );
     eprintln!("GAP development F1: nearest {nearest:.3}, subject {subject:.3}, learned {learned:.3}");
     // tools/score_gap.py (GAP's own scorer) gives 50.0, 53.9 and 64.7.
     assert!((nearest - 0.500).abs() < 0.005, "nearest {nearest}");
