@@ -92,15 +92,28 @@ pub fn combine(rules: Vec<Attribution>, learned: Vec<Attribution>) -> Vec<Attrib
 /// * a longer direct statement beats a shorter mixed or reported one it overlaps in
 ///   part, a longer reported one a direct one inside it, a longer mixed one a reported
 ///   one it overlaps in part;
+/// * a plain clause (no quotation marks) inside a statement of the same speaker that
+///   quotes goes: on PolNeAR train the quoting one was the match 45 times to 33, and
+///   dropping the clause costs no quotation (F1@0.5 0.708 and direct recall 0.900 kept,
+///   overlapping statements 5.3% → 4.6% leaving out genuine nesting; dev 4.4% → 3.6%);
 /// * of two reported statements that overlap, the surer one stays (the longer one on a
 ///   tie).
 ///
-/// Pairs outside these rules stay (mixed quotations around or across reported ones):
-/// there, dropping either side lost direct quotations PolNeAR counts as separate.
+/// Pairs outside these rules stay (mixed quotations around or across reported ones,
+/// two quoting statements of one speaker one inside the other): there, dropping either
+/// side lost direct quotations PolNeAR counts as separate. Keeping the surer of two
+/// quoting statements took PolNeAR train's direct recall from 0.900 to 0.889.
 pub fn drop_overlaps(statements: Vec<Attribution>) -> Vec<Attribution> {
     use StatementKind::{Direct, Indirect, Mixed};
     let len = |a: &Attribution| a.content.len();
     let clean_quotation = |a: &Attribution| a.kind == Direct && !a.content_text.contains(['“', '”', '"']);
+    // NYT's ASCII quotation marks are doubled apostrophes and backticks.
+    let quotes = |a: &Attribution| {
+        matches!(a.kind, Direct | Mixed)
+            || a.content_text.contains(['“', '”', '"'])
+            || a.content_text.contains("''")
+            || a.content_text.contains("``")
+    };
     let loses_to = |shorter: &Attribution, longer: &Attribution, longer_first: bool| {
         if !shorter.content.overlaps(longer.content) {
             return false;
@@ -110,6 +123,20 @@ pub fn drop_overlaps(statements: Vec<Attribution>) -> Vec<Attribution> {
         let nested = inside || shorter.content.covers(longer.content);
         if is_longer && inside && clean_quotation(longer) {
             return true;
+        }
+        // One speaker's statement found twice, once inside the other: a plain clause
+        // inside a statement of the same speaker that quotes goes (both directions
+        // decided here, so no later rule drops the other side too).
+        let same_speaker = longer.speaker.zip(shorter.speaker).is_some_and(|(l, s)| l.overlaps(s));
+        if nested && same_speaker {
+            let (outer, inner) = if is_longer {
+                (longer, shorter)
+            } else {
+                (shorter, longer)
+            };
+            if quotes(outer) && !quotes(inner) {
+                return is_longer;
+            }
         }
         if is_longer {
             let pair = (longer.kind, shorter.kind, nested);
@@ -234,13 +261,32 @@ mod tests {
         ]);
         let texts: Vec<&str> = kept.iter().map(|a| a.content_text.as_str()).collect();
         assert_eq!(texts, vec!["b", "c"]);
-        // A mixed quotation around a reported statement: both stay (either could be
-        // the one PolNeAR counts).
+        // A mixed quotation around a reported statement of another speaker: both stay
+        // (either could be the one PolNeAR counts).
         let kept = drop_overlaps(vec![
             with(Mixed, (0, 80), 0.9, "he said “no” to it"),
             with(Indirect, (10, 30), 0.9, "no"),
         ]);
         assert_eq!(kept.len(), 2);
+        // Of one speaker, the plain clause inside the quoting statement goes, whichever
+        // is surer; two quoting statements of one speaker both stay.
+        let speaking = |a: Attribution| Attribution {
+            speaker: Some(Span::new(300, 305)),
+            ..a
+        };
+        for (outer_confidence, inner_confidence) in [(0.9, 0.5), (0.5, 0.9)] {
+            let kept = drop_overlaps(vec![
+                speaking(with(Mixed, (0, 80), outer_confidence, "taxes are “a theft” of wages")),
+                speaking(with(Indirect, (0, 30), inner_confidence, "taxes are a theft")),
+            ]);
+            assert_eq!(kept.len(), 1);
+            assert_eq!(kept[0].kind, Mixed);
+        }
+        let kept = drop_overlaps(vec![
+            speaking(with(Mixed, (0, 80), 0.9, "taxes are “a theft” of wages")),
+            speaking(with(Indirect, (0, 30), 0.9, "taxes are ''a theft''")),
+        ]);
+        assert_eq!(kept.len(), 2, "NYT's doubled apostrophes quote too");
     }
 
     #[test]
