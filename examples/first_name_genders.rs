@@ -3,15 +3,18 @@
 //!
 //!   cargo run --release --example first_name_genders -- OUT.tsv \
 //!       ../shared/data/polnear/train/text ../shared/data/news/wikinews_2019.csv \
-//!       ../shared/data/coref/gap/gap-validation.tsv ../shared/data/coref/litbank/coref/brat
+//!       ../shared/data/coref/gap/gap-validation.tsv ../shared/data/coref/litbank/coref/brat \
+//!       ../shared/data/ner/conll2003/train.txt
 //!
 //! Evidence: in news (a folder of .txt files, or a CSV with a `text` column), each
 //! article votes once per full name whose gender the article's own pronouns and
 //! honorifics show (`ArticleNames::gender_in_article`) and no other full name shares its
-//! surname; in GAP (a .tsv), each row votes
-//! for the first name of the name its pronoun denotes. Kept: names with at least three
+//! surname; in GAP (a .tsv), each row votes for the first name of the name its pronoun
+//! denotes. Kept: names with at least three
 //! votes, three in four of one gender, that the news texts write lower case at most
-//! once for every five times capitalised (not `New`, `West`, `Hope`). GAP's development split stays out: it measures.
+//! once for every five times capitalised (not `New`, `West`, `Hope`), and that a
+//! CoNLL-2003 file (a `.txt` file of `token TAG` lines) does not open other entities
+//! with more often than people (not `United`, `South`, `San`). GAP's development split stays out: it measures.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,6 +50,9 @@ fn main() -> anyhow::Result<()> {
     // How often each word is written lower case and capitalised: `New`, `Hope` and
     // `West` open capitalised runs that are no one's first name.
     let mut as_word: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    // How often CoNLL-2003 starts a person's name with a word, and another entity's:
+    // `United`, `South` and `San` open places and organisations, not people.
+    let mut entity_starts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for input in inputs {
         let path = Path::new(input);
         if input.ends_with(".tsv") {
@@ -64,6 +70,29 @@ fn main() -> anyhow::Result<()> {
                 }
             }
             sources.push(format!("{input}: {} GAP rows", examples.len()));
+            continue;
+        }
+        if path.is_file() && input.ends_with(".txt") {
+            // CoNLL-2003 (`token TAG` lines): how often a word opens a person's name
+            // and how often a place's, an organisation's or another entity's.
+            let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{input}: {e}"))?;
+            let mut tokens = 0;
+            for line in text.lines() {
+                let mut fields = line.split_whitespace();
+                let (Some(word), Some(tag)) = (fields.next(), fields.last()) else {
+                    continue;
+                };
+                if let Some(kind) = tag.strip_prefix("B-") {
+                    let entry = entity_starts.entry(word.to_lowercase()).or_default();
+                    if kind == "PER" {
+                        entry.0 += 1;
+                    } else {
+                        entry.1 += 1;
+                    }
+                }
+                tokens += 1;
+            }
+            sources.push(format!("{input}: {tokens} CoNLL tokens (entity starts)"));
             continue;
         }
         let texts = news_texts(path)?;
@@ -112,7 +141,8 @@ fn main() -> anyhow::Result<()> {
             continue;
         };
         let (lower, capitalised) = as_word.get(name).copied().unwrap_or_default();
-        if total >= MIN_VOTES && lower * 5 <= capitalised {
+        let (person, other) = entity_starts.get(name).copied().unwrap_or_default();
+        if total >= MIN_VOTES && lower * 5 <= capitalised && other <= person {
             lines.push(format!("{name}\t{gender}\t{male}\t{female}"));
             kept += 1;
         }

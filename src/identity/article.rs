@@ -330,7 +330,8 @@ fn honorific_gender(word: &str) -> Option<Gender> {
 
 /// First names and the gender the texts of PolNeAR train, Wikinews 2019, LitBank and
 /// GAP's validation split show for them (`examples/first_name_genders.rs`): names seen
-/// at least three times, three times in four with one gender.
+/// at least three times, three times in four with one gender, and not words or the
+/// openings of places and organisations (`New`, `United`).
 const FIRST_NAMES: &str = include_str!("../../models/pronoun-ranker/first_names.tsv");
 
 /// The gender a first name shows in [`FIRST_NAMES`], when it shows one.
