@@ -20,7 +20,7 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup onnx browser slurm build build-check demo test bench eval-attribution train-setup train-defaults eval-defaults clean-venv
+.PHONY: setup onnx browser slurm build build-check demo test bench eval-attribution train-setup train-defaults train-pronouns eval-defaults clean-venv
 
 # What `make demo` and `make test` need, nothing more: no root, no apt, no browser.
 setup: $(VENV)/.ready onnx
@@ -133,6 +133,8 @@ eval-attribution: build
 	@echo "== polnear dev, hybrid: overlapping statements and speaker identity" && \
 	  $(VENV)/bin/python tools/statement_overlaps.py $(CURDIR)/out/polnear-dev-hybrid && \
 	  $(VENV)/bin/python tools/score_identity.py --gold $(SHARED)/data/polnear/dev --run $(CURDIR)/out/polnear-dev-hybrid
+	@echo "== GAP development: pronoun resolution (GAP's scorer)" && \
+	  CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target) $(VENV)/bin/python tools/score_gap.py --gap $(SHARED)/data/coref/gap
 	@$(BIN) run --quiet --overwrite --no-models --input $(SHARED)/data/polnear/train/text --out $(CURDIR)/out/polnear-train-rules >/dev/null && \
 	  echo "== polnear train, rules" && \
 	  $(VENV)/bin/python $(SHARED)/tools/score_attribution.py --gold $(SHARED)/data/polnear/train \
@@ -182,6 +184,16 @@ train-defaults: train-setup
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \
 	  --init $(CURDIR)/out/train/attribution-tagger/checkpoint-554 --epochs 2 --lr 3e-5 \
 	  --work $(CURDIR)/out/train/attribution-tagger-stage2 2>&1 | tee $(CURDIR)/out/train/attribution-tagger-stage2.log
+
+# The pronoun ranker and its first-name table (models/pronoun-ranker), compiled into
+# stancemap: seconds, deterministic, from GAP validation and unlabelled texts.
+train-pronouns: build
+	$(CARGO) run $(CARGO_FLAGS) --quiet --example first_name_genders -- models/pronoun-ranker/first_names.tsv \
+	  $(SHARED)/data/polnear/train/text $(SHARED)/data/news/wikinews_2019.csv \
+	  $(SHARED)/data/coref/gap/gap-validation.tsv $(SHARED)/data/coref/litbank/coref/brat \
+	  $(SHARED)/data/ner/conll2003/train.txt
+	$(CARGO) run $(CARGO_FLAGS) --quiet --example train_pronoun_ranker -- \
+	  $(SHARED)/data/coref/gap/gap-validation.tsv models/pronoun-ranker/weights.json
 
 # The model cards' figures: every check through `stancemap eval` (needs ../shared).
 eval-defaults: build train-setup

@@ -69,7 +69,7 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
-            sources.push(format!("{input}: {} GAP rows", examples.len()));
+            sources.push(format!("{}: {} GAP rows", shown(input), examples.len()));
             continue;
         }
         if path.is_file() && input.ends_with(".txt") {
@@ -92,7 +92,7 @@ fn main() -> anyhow::Result<()> {
                 }
                 tokens += 1;
             }
-            sources.push(format!("{input}: {tokens} CoNLL tokens (entity starts)"));
+            sources.push(format!("{}: {tokens} CoNLL tokens (entity starts)", shown(input)));
             continue;
         }
         let texts = news_texts(path)?;
@@ -124,7 +124,7 @@ fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        sources.push(format!("{input}: {} articles", texts.len()));
+        sources.push(format!("{}: {} articles", shown(input), texts.len()));
     }
     let mut lines = vec![
         "# first name, gender, male votes, female votes: written by examples/first_name_genders.rs from".to_string(),
@@ -150,6 +150,12 @@ fn main() -> anyhow::Result<()> {
     std::fs::write(out, lines.join("\n") + "\n")?;
     println!("{kept} first names of {} seen; wrote {out}", votes.len());
     Ok(())
+}
+
+/// An input as the table's header names it: from `data/` on, whatever folder the shared
+/// data sits in, so that the file does not change with where it was written.
+fn shown(input: &str) -> &str {
+    input.find("/data/").map_or(input, |i| &input[i + 1..])
 }
 
 /// Article texts: every .txt file of a folder, or the `text` column of a CSV.
