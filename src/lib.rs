@@ -11,7 +11,9 @@
 //!    in a mention, the full name a surname stands for, each name's gender, which name a
 //!    pronoun denotes (a ranker trained on GAP); then
 //!    [`actors`] resolves speaker mentions to actors with it: the study's names and
-//!    aliases, pronouns, titles and descriptions, or normalised ids for everyone else.
+//!    aliases, pronouns, titles and descriptions, or normalised ids for everyone else;
+//!    across the run, name forms of one actor merge and roles bound to one person
+//!    (`the Republican nominee`) name the descriptions no article resolved.
 //! 5. [`score`] runs transformer models over each statement for tone and for stance
 //!    toward the study's targets; [`models`] holds what runs them (registry,
 //!    classifiers, tokenizers, label maps, and two engines opened only when a model

@@ -25,6 +25,9 @@ pub struct ArticleNames {
     author: Option<String>,
     /// Lower-case last word of a name → (male, female) evidence.
     gender_votes: HashMap<String, (u32, u32)>,
+    /// Roles written right before a full name (`Republican presidential nominee Donald
+    /// Trump`): ([`super::role_key`], the name), once per mention.
+    roles: Vec<(String, String)>,
 }
 
 const MONTHS_AND_DAYS: &[&str] = &[
@@ -151,6 +154,22 @@ impl ArticleNames {
                 names.organisations.push((words[start].0, organisation.text));
             }
             if let Some(name) = proper_name(&run.join(" ")).filter(|n| is_full_name(n)) {
+                // The role words before the name, up to punctuation: every length of two
+                // to four words, since where the role starts is not marked.
+                let mut role_start = start;
+                while role_start > 0
+                    && start - role_start < 4
+                    && !words[role_start - 1].1.ends_with(|c: char| !c.is_alphanumeric())
+                    && doc.quote_at(words[role_start - 1].0).is_none()
+                {
+                    role_start -= 1;
+                }
+                for from in role_start..start.saturating_sub(1) {
+                    let role: Vec<&str> = words[from..start].iter().map(|(_, w)| *w).collect();
+                    if let Some(key) = super::role_key(&role.join(" ")) {
+                        names.roles.push((key, name.clone()));
+                    }
+                }
                 if !names.full_names.iter().any(|known| known == &name) {
                     names.full_names.push(name);
                 }
@@ -241,6 +260,12 @@ impl ArticleNames {
                 (words.len() >= 2).then(|| first_name_gender(words[0])).flatten()
             }
         }
+    }
+
+    /// Roles the article writes right before a full name, with the name, once per
+    /// mention (several keys where the role's start is unclear).
+    pub fn role_bindings(&self) -> &[(String, String)] {
+        &self.roles
     }
 
     /// The gender the article's own evidence gives a name, nothing else.
@@ -374,6 +399,29 @@ pub(crate) fn fold(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_written_before_a_name_bind_it() {
+        let text = "The debate went on. Republican presidential nominee Donald Trump said he won. \
+                    Later, GOP nominee Donald Trump spoke again.";
+        let doc = Document::new(text);
+        let names = ArticleNames::new(&doc);
+        let roles: Vec<(&str, &str)> = names
+            .role_bindings()
+            .iter()
+            .map(|(role, name)| (role.as_str(), name.as_str()))
+            .collect();
+        assert!(
+            roles.contains(&("republican presidential nominee", "Donald Trump")),
+            "{roles:?}"
+        );
+        assert!(roles.contains(&("presidential nominee", "Donald Trump")), "{roles:?}");
+        assert!(
+            roles.contains(&("gop nominee", "Donald Trump")),
+            "a comma ends the role: {roles:?}"
+        );
+        assert!(!roles.iter().any(|(role, _)| role.contains("later")), "{roles:?}");
+    }
 
     #[test]
     fn short_forms_find_the_first_full_name_that_ends_with_them() {

@@ -20,6 +20,24 @@ pub mod pronouns;
 pub use article::{ArticleNames, Gender};
 pub use names::{name_in_mention, proper_name, Name};
 
+/// The key under which a role is bound to a name across a run: a description of two to
+/// four words headed by a noun for a person (`The Republican presidential nominee` →
+/// `republican presidential nominee`), lower case, without its article. A bare title
+/// (`the senator`) has none: across a run it names too many people.
+pub fn role_key(description: &str) -> Option<String> {
+    let folded = description.to_lowercase().replace('’', "'");
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    while words
+        .first()
+        .is_some_and(|w| matches!(*w, "the" | "a" | "an" | "this" | "that"))
+    {
+        words.remove(0);
+    }
+    let plain = |w: &&str| w.chars().all(|c| c.is_alphabetic() || c == '-');
+    let head = *words.last()?;
+    ((2..=4).contains(&words.len()) && words.iter().all(plain) && PERSON_NOUNS.contains(&head)).then(|| words.join(" "))
+}
+
 /// Nouns for people: a description headed by one can be a `he` or `she`.
 pub(crate) const PERSON_NOUNS: &[&str] = &[
     "challenger",
@@ -180,6 +198,22 @@ pub fn document_source(description: &str) -> Option<Name> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_are_keyed_without_their_article() {
+        assert_eq!(
+            role_key("The Republican presidential nominee").as_deref(),
+            Some("republican presidential nominee")
+        );
+        assert_eq!(role_key("the GOP candidate").as_deref(), Some("gop candidate"));
+        assert_eq!(role_key("the senator"), None, "a bare title names too many people");
+        assert_eq!(
+            role_key("Republican presidential politics"),
+            None,
+            "no noun for a person"
+        );
+        assert_eq!(role_key("Fox News' Megyn Kelly"), None);
+    }
 
     #[test]
     fn descriptions_say_person_and_number() {

@@ -64,6 +64,11 @@ pub struct ActorMentionRow {
     pub affiliation: Option<String>,
     pub in_study: bool,
     pub mentions: i64,
+    /// Set on rows that bind a role to the actor rather than name it
+    /// (`republican presidential nominee`, see [`crate::identity::role_key`]): the run
+    /// gives a description that names no one in its article the actor its role is
+    /// bound to across the run.
+    pub role: Option<String>,
 }
 
 impl From<&crate::actors::Actor> for ActorMentionRow {
@@ -75,6 +80,7 @@ impl From<&crate::actors::Actor> for ActorMentionRow {
             affiliation: actor.affiliation.clone(),
             in_study: actor.in_study,
             mentions: 0,
+            role: None,
         }
     }
 }
@@ -209,6 +215,10 @@ pub fn actor_mentions_frame(rows: &[ActorMentionRow]) -> PolarsResult<DataFrame>
         (&r.actor_id, &r.name, &r.kind, r.affiliation.as_deref(), r.in_study)
     });
     columns.push(column("mentions", rows.iter().map(|r| r.mentions).collect::<Vec<_>>()));
+    columns.push(column(
+        "role",
+        rows.iter().map(|r| r.role.as_deref()).collect::<Vec<_>>(),
+    ));
     build(columns)
 }
 
@@ -228,6 +238,12 @@ pub fn actor_mention_rows(frame: &DataFrame) -> PolarsResult<Vec<ActorMentionRow
     let affiliations = text("affiliation")?;
     let in_study: Vec<Option<bool>> = frame.column("in_study")?.bool()?.into_iter().collect();
     let mentions: Vec<Option<i64>> = frame.column("mentions")?.i64()?.into_iter().collect();
+    // Parts written before roles were bound have no `role` column.
+    let roles = if frame.get_column_names().iter().any(|c| c.as_str() == "role") {
+        text("role")?
+    } else {
+        vec![None; frame.height()]
+    };
     Ok((0..frame.height())
         .map(|i| ActorMentionRow {
             actor_id: ids[i].clone().unwrap_or_default(),
@@ -236,6 +252,7 @@ pub fn actor_mention_rows(frame: &DataFrame) -> PolarsResult<Vec<ActorMentionRow
             affiliation: affiliations[i].clone(),
             in_study: in_study[i].unwrap_or(false),
             mentions: mentions[i].unwrap_or(0),
+            role: roles[i].clone(),
         })
         .collect())
 }

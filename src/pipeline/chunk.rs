@@ -69,6 +69,8 @@ struct ArticleResult {
     row: ArticleRow,
     statements: Vec<StatementRow>,
     actors: Vec<Actor>,
+    /// Roles the article writes before a name ([`crate::identity::role_key`], the person).
+    roles: Vec<(String, Actor)>,
 }
 
 impl ChunkWorker {
@@ -191,6 +193,7 @@ impl ChunkWorker {
         // One row per actor, name form and kind: how many mentions showed each kind is
         // then the same however the run is cut into chunks and shards.
         let mut mentions: HashMap<(String, String, &'static str), ActorMentionRow> = HashMap::new();
+        let mut roles: HashMap<(String, String, String), ActorMentionRow> = HashMap::new();
         for result in results {
             article_rows.push(result.row);
             statements.extend(result.statements);
@@ -200,9 +203,19 @@ impl ChunkWorker {
                     .or_insert_with(|| ActorMentionRow::from(&actor))
                     .mentions += 1;
             }
+            for (role, actor) in result.roles {
+                roles
+                    .entry((role.clone(), actor.id.clone(), actor.name.clone()))
+                    .or_insert_with(|| ActorMentionRow {
+                        role: Some(role),
+                        ..ActorMentionRow::from(&actor)
+                    })
+                    .mentions += 1;
+            }
         }
-        let mut mentions: Vec<ActorMentionRow> = mentions.into_values().collect();
-        mentions.sort_by(|a, b| (&a.actor_id, &a.name, &a.kind).cmp(&(&b.actor_id, &b.name, &b.kind)));
+        let mut mentions: Vec<ActorMentionRow> = mentions.into_values().chain(roles.into_values()).collect();
+        mentions
+            .sort_by(|a, b| (&a.role, &a.actor_id, &a.name, &a.kind).cmp(&(&b.role, &b.actor_id, &b.name, &b.kind)));
         entry.statements = statements.len() as u64;
         let table = |table: &'static str| move |source| RunError::Table { table, source };
         write_part(
@@ -358,6 +371,15 @@ fn article_result(
         reason: format!("extraction failed: {e}"),
     })?;
     let resolved = resolver.resolve_article(doc, &attributions);
+    let roles = crate::identity::ArticleNames::new(doc)
+        .role_bindings()
+        .iter()
+        .map(|(role, name)| {
+            let mut person = Actor::unknown(name.clone());
+            person.kind = crate::actors::ActorKind::Person;
+            (role.clone(), person)
+        })
+        .collect();
     let offsets = CharOffsets::new(&article.text);
     let at = |byte: usize| offsets.char_of(byte) as i64;
     let mut actors = Vec::new();
@@ -417,6 +439,7 @@ fn article_result(
         row,
         statements,
         actors,
+        roles,
     })
 }
 

@@ -26,6 +26,7 @@ use crate::score::ScoreStats;
 use super::chunk::{part_path, ACTOR_MENTIONS, ARTICLES, STANCE, STATEMENTS, TONE};
 use super::fault::kill_point;
 use super::journal::Journal;
+use super::roles::{bind_roles, RoleVotes};
 use super::RunError;
 
 /// A finished work folder and its journal.
@@ -71,11 +72,13 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
     outputs.push("articles.parquet".to_string());
     kill_point("finalize:articles");
 
-    let (mut actors, mentions) = run_actors(config, works)?;
+    let (mut actors, mentions, role_votes) = run_actors(config, works)?;
     let merges = name_merges(&actors, &mentions);
     for id in merges.keys() {
         actors.remove(id);
     }
+    let roles = role_votes.bound(&merges, &actors);
+    let mut bound_actors = HashSet::new();
     let mut tally = StatementTally::default();
     concatenate(
         works,
@@ -84,10 +87,15 @@ pub fn finalize(config: &RunConfig, works: &[FinishedWork]) -> Result<Finalized,
         &out.join("statements.parquet"),
         |frame| {
             let frame = merge_actor_ids(frame, &merges)?;
+            let frame = bind_roles(frame, &roles, &mut bound_actors)?;
             tally.add(&frame)?;
             Ok(frame)
         },
     )?;
+    // A person bound to a role may speak in the run only through it.
+    for actor in roles.values().filter(|a| bound_actors.contains(&a.id)) {
+        actors.entry(actor.id.clone()).or_insert_with(|| actor.clone());
+    }
     outputs.push("statements.parquet".to_string());
     kill_point("finalize:statements");
 
@@ -258,7 +266,7 @@ fn read_part(path: &Path) -> Result<DataFrame, RunError> {
 /// The run's actors: the study's, and every other id under the name form mentioned
 /// most often (ties: the first in sort order), so that the choice does not depend on
 /// the order chunks or shards ran in; with each found actor's mentions in the run.
-type RunActors = (HashMap<String, Actor>, HashMap<String, i64>);
+type RunActors = (HashMap<String, Actor>, HashMap<String, i64>, RoleVotes);
 
 fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<RunActors, RunError> {
     let mut actors: HashMap<String, Actor> = config
@@ -271,12 +279,24 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<RunActors, R
     // Known kinds per id, with their mentions: an actor one article shows to be a
     // person is one in the run.
     let mut kinds: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
+    let mut roles = RoleVotes::default();
     for path in works.iter().flat_map(|w| w.parts(ACTOR_MENTIONS)) {
         let rows = actor_mention_rows(&read_part(&path)?).map_err(|source| RunError::Part {
             path: path.clone(),
             source,
         })?;
         for row in rows.into_iter().filter(|r| !r.in_study) {
+            if let Some(role) = &row.role {
+                let actor = Actor {
+                    id: row.actor_id.clone(),
+                    name: row.name.clone(),
+                    kind: ActorKind::from_name(&row.kind),
+                    affiliation: row.affiliation.clone(),
+                    in_study: false,
+                };
+                roles.add(role, actor, row.mentions);
+                continue;
+            }
             let entry = forms
                 .entry(row.actor_id.clone())
                 .or_default()
@@ -323,7 +343,7 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<RunActors, R
             actors.insert(id, actor);
         }
     }
-    Ok((actors, mentions))
+    Ok((actors, mentions, roles))
 }
 
 fn merge_actor_ids(mut frame: DataFrame, merges: &HashMap<String, String>) -> PolarsResult<DataFrame> {

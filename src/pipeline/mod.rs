@@ -10,7 +10,9 @@
 //!    a shard's share only.
 //! 4. [`chunk::ChunkWorker`]: one chunk → part files and a journal entry.
 //! 5. [`finalize::finalize`]: parts → tables and `manifest.json` (for a shard, that is
-//!    `stancemap merge`'s job: [`merge::merge`]).
+//!    `stancemap merge`'s job: [`merge::merge`]); run-wide, actor name forms merge and
+//!    roles the run binds to one person name the descriptions no article resolved
+//!    ([`roles`]).
 
 mod article_stream;
 mod chunk;
@@ -18,6 +20,7 @@ mod fault;
 mod finalize;
 mod journal;
 pub mod merge;
+mod roles;
 mod score_job;
 
 use std::io::IsTerminal;

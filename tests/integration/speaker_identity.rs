@@ -76,9 +76,13 @@ fn speakers_resolve_to_the_entities_a_reader_names() {
             .unwrap_or_else(|| panic!("{path:?} missing in {figures}"))
     };
     assert!(figures["overall"]["attributions"].as_u64().unwrap() >= 300);
-    assert!(accuracy(&["overall"]) >= 0.79, "overall {figures}");
-    assert!(accuracy(&["pronoun_or_title"]) >= 0.62, "pronouns and titles {figures}");
+    assert!(accuracy(&["overall"]) >= 0.80, "overall {figures}");
+    assert!(accuracy(&["pronoun_or_title"]) >= 0.64, "pronouns and titles {figures}");
     assert!(accuracy(&["forms", "pronoun"]) >= 0.67, "pronouns {figures}");
+    assert!(
+        accuracy(&["forms", "title"]) >= 0.57,
+        "titles, some bound run-wide {figures}"
+    );
     assert!(accuracy(&["forms", "name"]) >= 0.90, "full names {figures}");
     assert!(
         accuracy(&["forms", "surname"]) >= 0.85,
@@ -222,4 +226,65 @@ fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
     for form in ["Donald J. Trump", "Mr. Trump", "President Trump", "Donald Trump"] {
         assert!(forms.contains(form), "{form} not in {forms:?}");
     }
+}
+
+#[test]
+fn a_role_the_run_binds_to_one_person_names_him_where_his_article_does_not() {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("news.jsonl");
+    let mut articles: Vec<(String, String)> = (1..=3)
+        .map(|i| {
+            (
+                format!("named{i}"),
+                format!("Republican presidential nominee Donald Trump said the rally in city {i} was huge."),
+            )
+        })
+        .collect();
+    articles.push((
+        "unnamed".into(),
+        "The Republican presidential nominee said the polls were rigged. \
+         A Republican presidential nominee said nothing of the kind. \
+         Police officials said the road was closed."
+            .into(),
+    ));
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
+        .collect();
+    std::fs::write(&corpus, lines.join("\n")).unwrap();
+    let out = work.path().join("out");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--no-models",
+        "--input",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let frame = read_table(&out, "statements.parquet");
+    let contents = strings(&frame, "content");
+    let actors = strings(&frame, "actor_id");
+    let resolutions = strings(&frame, "resolution");
+    let of = |needle: &str| {
+        let i = contents
+            .iter()
+            .position(|c| c.as_deref().is_some_and(|c| c.contains(needle)))
+            .unwrap_or_else(|| panic!("no statement with {needle:?}: {contents:?}"));
+        (actors[i].clone(), resolutions[i].clone())
+    };
+    assert_eq!(
+        of("polls were rigged"),
+        (Some("donald_trump".into()), Some("title".into())),
+        "the role the run binds to him"
+    );
+    assert_eq!(
+        of("nothing of the kind"),
+        (None, Some("unresolved".into())),
+        "an indefinite one is someone new"
+    );
+    assert_eq!(of("road was closed"), (None, Some("unresolved".into())));
+    let listed = strings(&read_table(&out, "actors.parquet"), "actor_id");
+    assert!(listed.contains(&Some("donald_trump".into())));
 }
