@@ -200,6 +200,16 @@ impl ActorResolver {
     /// Resolves the speakers of one article's attributions, in text order. Returns one
     /// entry per attribution (None: no speaker, or a pronoun with nobody to refer to).
     pub fn resolve_article(&self, doc: &Document, attributions: &[Attribution]) -> Vec<Option<Resolved>> {
+        self.resolve_article_and_roles(doc, attributions).0
+    }
+
+    /// [`Self::resolve_article`], with the roles the article writes before a person's
+    /// name ([`ArticleNames::role_bindings`]), for binding them across the run.
+    pub fn resolve_article_and_roles(
+        &self,
+        doc: &Document,
+        attributions: &[Attribution],
+    ) -> (Vec<Option<Resolved>>, Vec<(String, Actor)>) {
         let mut order: Vec<usize> = (0..attributions.len()).collect();
         order.sort_by_key(|&i| {
             attributions[i]
@@ -232,7 +242,17 @@ impl ActorResolver {
             }
             out[i] = resolved;
         }
-        out
+        let roles = article
+            .names
+            .role_bindings()
+            .iter()
+            .map(|(role, name)| {
+                let mut person = Actor::unknown(name.clone());
+                person.kind = ActorKind::Person;
+                (role.clone(), person)
+            })
+            .collect();
+        (out, roles)
     }
 
     fn resolve_mention(

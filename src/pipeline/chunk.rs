@@ -370,16 +370,7 @@ fn article_result(
         article_id: Some(article.id.clone()),
         reason: format!("extraction failed: {e}"),
     })?;
-    let resolved = resolver.resolve_article(doc, &attributions);
-    let roles = crate::identity::ArticleNames::new(doc)
-        .role_bindings()
-        .iter()
-        .map(|(role, name)| {
-            let mut person = Actor::unknown(name.clone());
-            person.kind = crate::actors::ActorKind::Person;
-            (role.clone(), person)
-        })
-        .collect();
+    let (resolved, roles) = resolver.resolve_article_and_roles(doc, &attributions);
     let offsets = CharOffsets::new(&article.text);
     let at = |byte: usize| offsets.char_of(byte) as i64;
     let mut actors = Vec::new();
