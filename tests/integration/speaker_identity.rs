@@ -146,8 +146,6 @@ fn the_pronoun_ranker_beats_the_rules_on_gap_development() {
 
 #[test]
 fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
-    let work = tempfile::tempdir().unwrap();
-    let corpus = work.path().join("news.jsonl");
     let articles = [
         (
             "a1",
@@ -162,22 +160,7 @@ fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
             "Donald Trump said he would win. Kremlin officials said the deal was off. The ministry said it was calm.",
         ),
     ];
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
-        .collect();
-    std::fs::write(&corpus, lines.join("\n")).unwrap();
-    let out = work.path().join("out");
-    let output = run(&[
-        "run",
-        "--quiet",
-        "--no-models",
-        "--input",
-        corpus.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (_work, out) = run_rules_on(&articles);
     let rows = statement_rows(&out);
     let actor_of = |needle: &str| {
         rows.iter()
@@ -230,9 +213,7 @@ fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
 
 #[test]
 fn a_role_the_run_binds_to_one_person_names_him_where_his_article_does_not() {
-    let work = tempfile::tempdir().unwrap();
-    let corpus = work.path().join("news.jsonl");
-    let mut articles: Vec<(String, String)> = (1..=3)
+    let named: Vec<(String, String)> = (1..=3)
         .map(|i| {
             (
                 format!("named{i}"),
@@ -240,29 +221,14 @@ fn a_role_the_run_binds_to_one_person_names_him_where_his_article_does_not() {
             )
         })
         .collect();
+    let mut articles: Vec<(&str, &str)> = named.iter().map(|(id, text)| (id.as_str(), text.as_str())).collect();
     articles.push((
-        "unnamed".into(),
+        "unnamed",
         "The Republican presidential nominee said the polls were rigged. \
          A Republican presidential nominee said nothing of the kind. \
-         Police officials said the road was closed."
-            .into(),
+         Police officials said the road was closed.",
     ));
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
-        .collect();
-    std::fs::write(&corpus, lines.join("\n")).unwrap();
-    let out = work.path().join("out");
-    let output = run(&[
-        "run",
-        "--quiet",
-        "--no-models",
-        "--input",
-        corpus.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (_work, out) = run_rules_on(&articles);
     let frame = read_table(&out, "statements.parquet");
     let contents = strings(&frame, "content");
     let actors = strings(&frame, "actor_id");
@@ -287,4 +253,28 @@ fn a_role_the_run_binds_to_one_person_names_him_where_his_article_does_not() {
     assert_eq!(of("road was closed"), (None, Some("unresolved".into())));
     let listed = strings(&read_table(&out, "actors.parquet"), "actor_id");
     assert!(listed.contains(&Some("donald_trump".into())));
+}
+
+/// Runs the rules alone (`--no-models`) over articles given as (id, text), in a temp dir
+/// kept alive by the returned guard; returns it with the run's folder.
+fn run_rules_on(articles: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("news.jsonl");
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string())
+        .collect();
+    std::fs::write(&corpus, lines.join("\n")).unwrap();
+    let out = work.path().join("out");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--no-models",
+        "--input",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    (work, out)
 }
