@@ -146,7 +146,9 @@ impl<'a> PronounContext<'a> {
             } else {
                 (self.pronoun.end, at)
             };
-            let words = text[from.min(to)..to].split_whitespace().count();
+            let words = text
+                .get(from.min(to)..to)
+                .map_or(0, |between| between.split_whitespace().count());
             f[5] = (1.0 + words as f64).ln() / 5.0;
             let sentence = sentence_of(at);
             f[6] = flag(sentence == pronoun_sentence);
@@ -206,7 +208,7 @@ impl MentionRole {
         let tokens = tokenize(doc.text, sentence);
         let first = tokens.partition_point(|t| t.span.start < at);
         // The mention may be the short form: it spans as many tokens as it has words.
-        let mention_words = if doc.text[at..].starts_with(name) {
+        let mention_words = if doc.text.get(at..).is_some_and(|rest| rest.starts_with(name)) {
             name.split_whitespace().count()
         } else {
             1
