@@ -148,6 +148,13 @@ pub fn description_traits(description: &str) -> DescriptionTraits {
     } else {
         head.clone()
     };
+    // Plural without a singular in -s: `People in other cities`, `Others in the community`.
+    if matches!(head.as_str(), "people" | "others" | "folks" | "persons") {
+        return DescriptionTraits {
+            person: true,
+            plural: true,
+        };
+    }
     DescriptionTraits {
         person: PERSON_NOUNS.contains(&singular.as_str()),
         plural: singular != head,
@@ -198,6 +205,14 @@ pub fn document_source(description: &str) -> Option<Name> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_words_for_people_are_descriptions() {
+        for description in ["People in other cities", "Others", "many folks"] {
+            let traits = description_traits(description.split(" in ").next().unwrap());
+            assert!(traits.person && traits.plural, "{description}");
+        }
+    }
 
     #[test]
     fn roles_are_keyed_without_their_article() {
