@@ -250,11 +250,8 @@ impl ArticleNames {
     /// clearly enough (two to one); where the article shows none, as its first name
     /// shows it ([`first_name_gender`]). Evidence that disagrees leaves it unknown.
     pub fn gender_of(&self, name: &str) -> Option<Gender> {
-        let last = fold(name.split_whitespace().last().unwrap_or_default());
-        match self.gender_votes.get(&last) {
-            Some(&(male, female)) if male > 2 * female => Some(Gender::Male),
-            Some(&(male, female)) if female > 2 * male => Some(Gender::Female),
-            Some(_) => None,
+        match self.votes_for(name) {
+            Some(votes) => decided(votes),
             None => {
                 let words: Vec<&str> = name.split_whitespace().collect();
                 (words.len() >= 2).then(|| first_name_gender(words[0])).flatten()
@@ -270,15 +267,13 @@ impl ArticleNames {
 
     /// The gender the article's own evidence gives a name, nothing else.
     pub fn gender_in_article(&self, name: &str) -> Option<Gender> {
+        self.votes_for(name).and_then(decided)
+    }
+
+    /// The (male, female) evidence the article holds for a name's last word.
+    fn votes_for(&self, name: &str) -> Option<(u32, u32)> {
         let last = fold(name.split_whitespace().last().unwrap_or_default());
-        let &(male, female) = self.gender_votes.get(&last)?;
-        if male > 2 * female {
-            Some(Gender::Male)
-        } else if female > 2 * male {
-            Some(Gender::Female)
-        } else {
-            None
-        }
+        self.gender_votes.get(&last).copied()
     }
 }
 
@@ -350,6 +345,17 @@ fn honorific_gender(word: &str) -> Option<Gender> {
         "Mr." | "Mr" => Some(Gender::Male),
         "Mrs." | "Mrs" | "Ms." | "Ms" => Some(Gender::Female),
         _ => None,
+    }
+}
+
+/// A gender where the evidence agrees clearly enough: two to one.
+fn decided((male, female): (u32, u32)) -> Option<Gender> {
+    if male > 2 * female {
+        Some(Gender::Male)
+    } else if female > 2 * male {
+        Some(Gender::Female)
+    } else {
+        None
     }
 }
 

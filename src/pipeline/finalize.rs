@@ -18,8 +18,8 @@ use crate::config::{RunConfig, RUN_CONFIG_FILE};
 use crate::models::{ResolvedModel, Task};
 use crate::output::{
     actor_mention_rows, actors_frame, articles_frame, stance_frame, statements_frame, tone_frame, write_json,
-    write_parquet, write_text, ActorRow, BatchedTable, ChunkingReport, Counts, InputReport, Manifest, ModelReport,
-    OutputError, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED,
+    write_parquet, write_text, ActorMentionRow, ActorRow, BatchedTable, ChunkingReport, Counts, InputReport, Manifest,
+    ModelReport, OutputError, Runtime, ScoringReport, Timings, MAX_SKIPPED_LISTED,
 };
 use crate::score::ScoreStats;
 
@@ -287,32 +287,14 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<RunActors, R
         })?;
         for row in rows.into_iter().filter(|r| !r.in_study) {
             if let Some(role) = &row.role {
-                let actor = Actor {
-                    id: row.actor_id.clone(),
-                    name: row.name.clone(),
-                    kind: ActorKind::from_name(&row.kind),
-                    affiliation: row.affiliation.clone(),
-                    in_study: false,
-                };
-                roles.add(role, actor, row.mentions);
+                roles.add(role, found_actor(&row), row.mentions);
                 continue;
             }
             let entry = forms
                 .entry(row.actor_id.clone())
                 .or_default()
                 .entry(row.name.clone())
-                .or_insert_with(|| {
-                    (
-                        0,
-                        Actor {
-                            id: row.actor_id.clone(),
-                            name: row.name.clone(),
-                            kind: ActorKind::from_name(&row.kind),
-                            affiliation: row.affiliation.clone(),
-                            in_study: false,
-                        },
-                    )
-                });
+                .or_insert_with(|| (0, found_actor(&row)));
             entry.0 += row.mentions;
             let kind = ActorKind::from_name(&row.kind);
             if kind != ActorKind::Unknown {
@@ -344,6 +326,17 @@ fn run_actors(config: &RunConfig, works: &[FinishedWork]) -> Result<RunActors, R
         }
     }
     Ok((actors, mentions, roles))
+}
+
+/// The actor an actor-mention row of a part names (found in the text, not the study's).
+fn found_actor(row: &ActorMentionRow) -> Actor {
+    Actor {
+        id: row.actor_id.clone(),
+        name: row.name.clone(),
+        kind: ActorKind::from_name(&row.kind),
+        affiliation: row.affiliation.clone(),
+        in_study: false,
+    }
 }
 
 fn merge_actor_ids(mut frame: DataFrame, merges: &HashMap<String, String>) -> PolarsResult<DataFrame> {
