@@ -76,16 +76,16 @@ fn speakers_resolve_to_the_entities_a_reader_names() {
             .unwrap_or_else(|| panic!("{path:?} missing in {figures}"))
     };
     assert!(figures["overall"]["attributions"].as_u64().unwrap() >= 300);
-    assert!(accuracy(&["overall"]) >= 0.80, "overall {figures}");
-    assert!(accuracy(&["pronoun_or_title"]) >= 0.64, "pronouns and titles {figures}");
-    assert!(accuracy(&["forms", "pronoun"]) >= 0.67, "pronouns {figures}");
+    assert!(accuracy(&["overall"]) >= 0.83, "overall {figures}");
+    assert!(accuracy(&["pronoun_or_title"]) >= 0.70, "pronouns and titles {figures}");
+    assert!(accuracy(&["forms", "pronoun"]) >= 0.76, "pronouns {figures}");
     assert!(
         accuracy(&["forms", "title"]) >= 0.57,
         "titles, some bound run-wide {figures}"
     );
     assert!(accuracy(&["forms", "name"]) >= 0.90, "full names {figures}");
     assert!(
-        accuracy(&["forms", "surname"]) >= 0.85,
+        accuracy(&["forms", "surname"]) >= 0.88,
         "surnames to full names {figures}"
     );
     assert!(accuracy(&["forms", "organisation"]) >= 0.85, "organisations {figures}");
@@ -209,6 +209,36 @@ fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
     for form in ["Donald J. Trump", "Mr. Trump", "President Trump", "Donald Trump"] {
         assert!(forms.contains(form), "{form} not in {forms:?}");
     }
+}
+
+#[test]
+fn a_surname_misspelt_by_a_letter_names_the_person_the_article_named_in_full() {
+    let articles = [(
+        "m1",
+        "The caucus president Leslie Wimes said on Monday that turnout would rise. \
+         Wines said the campaign had ignored black voters. The Germans said they would \
+         wait, and Mayor Karl Germany said the port would reopen.",
+    )];
+    let (_work, out) = run_rules_on(&articles);
+    let rows = statement_rows(&out);
+    let actor_of = |needle: &str| {
+        rows.iter()
+            .find(|r| r.content.contains(needle))
+            .unwrap_or_else(|| panic!("no statement with {needle:?}"))
+            .actor_id
+            .clone()
+    };
+    assert_eq!(actor_of("turnout would rise").as_deref(), Some("leslie_wimes"));
+    assert_eq!(
+        actor_of("ignored black voters").as_deref(),
+        Some("leslie_wimes"),
+        "Wines"
+    );
+    assert_ne!(
+        actor_of("they would wait").as_deref(),
+        Some("karl_germany"),
+        "a last letter changed is another word"
+    );
 }
 
 #[test]
