@@ -447,6 +447,9 @@ fn verb_statement(
         };
         antecedent = subject_before(view, before);
     }
+    if speaker.is_none() && !cue.subject_elided && object_of_preposition_before(view, cue.first) {
+        return None;
+    }
     let mut inherited = false;
     if cue.subject_elided {
         speaker = last_speaker;
@@ -740,6 +743,13 @@ mod tests {
         assert_eq!(f.speaker.as_deref(), Some("Zelensky"));
         assert_eq!(f.cue.as_deref(), Some("wrote on X"));
         assert_eq!(f.kind, StatementKind::Direct);
+    }
+
+    #[test]
+    fn a_phrase_a_preposition_governs_is_no_speaker() {
+        let f = one("In a Facebook message posted Friday, Cruz said he would vote for Trump.");
+        assert_eq!((f.speaker.as_deref(), f.cue.as_deref()), (Some("Cruz"), Some("said")));
+        assert_eq!(f.content, "he would vote for Trump");
     }
 
     #[test]

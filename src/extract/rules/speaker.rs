@@ -227,9 +227,43 @@ pub(super) fn is_role_noun(lower: &str) -> bool {
     )
 }
 
+/// Prepositions that govern a noun phrase after them.
+const PREPOSITIONS: &[&str] = &[
+    "in", "on", "at", "with", "from", "by", "for", "of", "to", "into", "during", "after", "before", "through", "via",
+];
+
 /// The subject noun phrase ending just before token `end` (exclusive), skipping a
 /// relative `who` back to its antecedent (`Smith, who said ...`).
 pub(super) fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
+    let (start, stop) = phrase_before(view, end)?;
+    if governed_by_preposition(view, start) {
+        return None;
+    }
+    let stop = trim_phrase_tail(view, start, stop);
+    let head_index = (start..stop).rev().find(|&i| view.tokens[i].is_word)?;
+    let head = view.tokens[head_index].lower.as_str();
+    if is_function_word(head) || head.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    view.span_of(start, stop)
+}
+
+/// Whether the noun phrase before token `end` is the object of a preposition (`In a
+/// Facebook message posted Friday, Cruz said`): then the verb after it is a
+/// participle describing it, and the phrase says nothing.
+pub(super) fn object_of_preposition_before(view: &SentenceView, end: usize) -> bool {
+    phrase_before(view, end).is_some_and(|(start, _)| governed_by_preposition(view, start))
+}
+
+fn governed_by_preposition(view: &SentenceView, start: usize) -> bool {
+    start > 0
+        && view.word(start - 1).is_some_and(|w| PREPOSITIONS.contains(&w))
+        && view.word(start).is_some_and(|w| matches!(w, "a" | "an" | "the"))
+}
+
+/// The token range of the noun phrase ending before `end`, leading prepositions and
+/// time words left out.
+fn phrase_before(view: &SentenceView, end: usize) -> Option<(usize, usize)> {
     let mut stop = end;
     // A party tag after a name: `Sen. David Perdue (R-Ga.) said`.
     if stop > 0 && view.is_punct(stop - 1, ")") {
@@ -289,16 +323,7 @@ pub(super) fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
     {
         start += 1;
     }
-    if start >= stop {
-        return None;
-    }
-    let stop = trim_phrase_tail(view, start, stop);
-    let head_index = (start..stop).rev().find(|&i| view.tokens[i].is_word)?;
-    let head = view.tokens[head_index].lower.as_str();
-    if is_function_word(head) || head.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    view.span_of(start, stop)
+    (start < stop).then_some((start, stop))
 }
 
 /// Drops a trailing time or place adjunct from a phrase (`Trump at the time`,
