@@ -185,11 +185,20 @@ impl ArticleNames {
                     .chain(run.iter().copied())
                     .find_map(honorific_gender);
                 let mut vote = honorific.map(|g| (g, 2));
+                let mut key = last;
+                if vote.is_none() && words[end - 1].1.ends_with(',') {
+                    vote = appositive_gender(&words[end..]).map(|g| (g, 2));
+                    // An appositive describes the one named in full, not everyone of
+                    // that surname (`Bill Clinton, her husband,`).
+                    if let Some(full) = proper_name(&run.join(" ")).filter(|n| is_full_name(n) && vote.is_some()) {
+                        key = fold(&full);
+                    }
+                }
                 if vote.is_none() {
                     vote = following_pronoun(&words[end..]).map(|g| (g, 1));
                 }
                 if let Some((gender, weight)) = vote {
-                    let entry = names.gender_votes.entry(last).or_default();
+                    let entry = names.gender_votes.entry(key).or_default();
                     match gender {
                         Gender::Male => entry.0 += weight,
                         Gender::Female => entry.1 += weight,
@@ -263,9 +272,10 @@ impl ArticleNames {
             .map(|(_, name)| name.as_str())
     }
 
-    /// A name's gender: as the article's pronouns and honorifics give it, when they agree
-    /// clearly enough (two to one); where the article shows none, as its first name
-    /// shows it ([`first_name_gender`]). Evidence that disagrees leaves it unknown.
+    /// A name's gender: as the article's pronouns, honorifics and appositives give it,
+    /// when they agree clearly enough (two to one); where the article shows none, as its
+    /// first name shows it ([`first_name_gender`]). Evidence that disagrees leaves it
+    /// unknown.
     pub fn gender_of(&self, name: &str) -> Option<Gender> {
         match self.votes_for(name) {
             Some(votes) => decided(votes),
@@ -287,10 +297,14 @@ impl ArticleNames {
         self.votes_for(name).and_then(decided)
     }
 
-    /// The (male, female) evidence the article holds for a name's last word.
+    /// The (male, female) evidence the article holds for a name: what an appositive
+    /// says of the full name itself (`Ivanka Trump, the nominee's eldest daughter,`),
+    /// else what pronouns and honorifics say of its last word.
     fn votes_for(&self, name: &str) -> Option<(u32, u32)> {
-        let last = fold(name.split_whitespace().last().unwrap_or_default());
-        self.gender_votes.get(&last).copied()
+        let folded = fold(name);
+        let own = self.gender_votes.get(&folded).filter(|_| folded.contains(' '));
+        own.or_else(|| self.gender_votes.get(folded.rsplit(' ').next().unwrap_or_default()))
+            .copied()
     }
 }
 
@@ -352,6 +366,35 @@ fn following_pronoun(words: &[(usize, &str)]) -> Option<Gender> {
         }
         if ends_phrase(word) {
             return None; // past a comma the clause, and often the subject, changes
+        }
+    }
+    None
+}
+
+/// The gender the head noun of an appositive after a name gives (`Ivanka Trump, the
+/// nominee's eldest daughter,`; `…, the wife of …`): a pronoun there may be
+/// another's (`his daughter`), the head is the named one's. Only a noun phrase
+/// counts, not a clause (`Tashfeen Malik, who with her husband …`).
+fn appositive_gender(words: &[(usize, &str)]) -> Option<Gender> {
+    let opens_noun_phrase = words.first().is_some_and(|(_, w)| {
+        matches!(w.to_lowercase().as_str(), "the" | "a" | "an" | "his" | "her" | "their")
+            || w.ends_with("'s")
+            || w.ends_with("’s")
+    });
+    if !opens_noun_phrase {
+        return None;
+    }
+    for (i, (_, word)) in words.iter().enumerate().take(10) {
+        let head = word.ends_with([',', '.', ';', ':']) || words.get(i + 1).is_some_and(|(_, w)| *w == "of");
+        if head {
+            return match clean(word).to_lowercase().as_str() {
+                "daughter" | "mother" | "wife" | "sister" | "widow" | "grandmother" | "granddaughter" | "aunt"
+                | "niece" | "woman" | "girl" | "spokeswoman" | "chairwoman" | "congresswoman" | "businesswoman"
+                | "actress" => Some(Gender::Female),
+                "son" | "father" | "husband" | "brother" | "widower" | "grandfather" | "grandson" | "uncle"
+                | "nephew" | "man" | "boy" | "spokesman" | "congressman" | "businessman" => Some(Gender::Male),
+                _ => None,
+            };
         }
     }
     None
@@ -556,5 +599,24 @@ mod tests {
         assert_eq!(names.gender_of("Hillary Clinton"), Some(Gender::Female));
         assert_eq!(names.gender_of("Lee"), Some(Gender::Male));
         assert_eq!(names.gender_of("Nobody"), None);
+        // Two people of one surname: what is written of one is not the other's.
+        // An appositive's noun is the named one's, a pronoun in it may be another's.
+        let text = "Donald Trump spoke first, and he was loud. Trump said he would win. \
+                    Ivanka Trump, his eldest daughter, noted the rule last week.";
+        let names = ArticleNames::new(&Document::new(text));
+        assert_eq!(names.gender_of("Donald Trump"), Some(Gender::Male));
+        assert_eq!(names.gender_of("Ivanka Trump"), Some(Gender::Female));
+        assert_eq!(
+            names.gender_of("Trump"),
+            Some(Gender::Male),
+            "the appositive is Ivanka's alone"
+        );
+        let text = "Tashfeen Malik, who with her husband carried out the attack, passed three checks.";
+        let names = ArticleNames::new(&Document::new(text));
+        assert_ne!(
+            names.gender_of("Tashfeen Malik"),
+            Some(Gender::Male),
+            "a clause is no appositive: `husband` is not hers"
+        );
     }
 }
