@@ -504,7 +504,7 @@ fn verb_statement(
             if named {
                 break;
             }
-            match (before.saturating_sub(8)..before)
+            match (before.saturating_sub(16)..before)
                 .rev()
                 .find(|&i| view.is_punct(i, ","))
             {

@@ -235,9 +235,13 @@ const PREPOSITIONS: &[&str] = &[
 /// The subject noun phrase ending just before token `end` (exclusive), skipping a
 /// relative `who` back to its antecedent (`Smith, who said ...`).
 pub(super) fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
-    let (start, stop) = phrase_before(view, end)?;
+    let (mut start, stop) = phrase_before(view, end)?;
     if governed_by_preposition(view, start) {
-        return None;
+        // `After the meeting the mayor said`: the subject opens at the last determiner;
+        // without one the phrase is only the preposition's object.
+        start = (start + 1..stop)
+            .rev()
+            .find(|&i| view.word(i).is_some_and(|w| matches!(w, "the" | "a" | "an")))?;
     }
     let stop = trim_phrase_tail(view, start, stop);
     let head_index = (start..stop).rev().find(|&i| view.tokens[i].is_word)?;
@@ -253,6 +257,7 @@ pub(super) fn subject_before(view: &SentenceView, end: usize) -> Option<Span> {
 /// participle describing it, and the phrase says nothing.
 pub(super) fn object_of_preposition_before(view: &SentenceView, end: usize) -> bool {
     phrase_before(view, end).is_some_and(|(start, _)| governed_by_preposition(view, start))
+        && subject_before(view, end).is_none()
 }
 
 fn governed_by_preposition(view: &SentenceView, start: usize) -> bool {
