@@ -162,13 +162,7 @@ fn name_forms_of_one_actor_join_run_wide_and_descriptions_get_no_id() {
     ];
     let (_work, out) = run_rules_on(&articles);
     let rows = statement_rows(&out);
-    let actor_of = |needle: &str| {
-        rows.iter()
-            .find(|r| r.content.contains(needle))
-            .unwrap_or_else(|| panic!("no statement with {needle:?}"))
-            .actor_id
-            .clone()
-    };
+    let actor_of = |needle: &str| actor_of_statement(&rows, needle);
     for needle in [
         "the deal was done",
         "more would follow",
@@ -221,13 +215,7 @@ fn a_surname_misspelt_by_a_letter_names_the_person_the_article_named_in_full() {
     )];
     let (_work, out) = run_rules_on(&articles);
     let rows = statement_rows(&out);
-    let actor_of = |needle: &str| {
-        rows.iter()
-            .find(|r| r.content.contains(needle))
-            .unwrap_or_else(|| panic!("no statement with {needle:?}"))
-            .actor_id
-            .clone()
-    };
+    let actor_of = |needle: &str| actor_of_statement(&rows, needle);
     assert_eq!(actor_of("turnout would rise").as_deref(), Some("leslie_wimes"));
     assert_eq!(
         actor_of("ignored black voters").as_deref(),
@@ -287,6 +275,15 @@ fn a_role_the_run_binds_to_one_person_names_him_where_his_article_does_not() {
 
 /// Runs the rules alone (`--no-models`) over articles given as (id, text), in a temp dir
 /// kept alive by the returned guard; returns it with the run's folder.
+/// The actor of the first statement whose content holds `needle`.
+fn actor_of_statement(rows: &[crate::common::Row], needle: &str) -> Option<String> {
+    rows.iter()
+        .find(|r| r.content.contains(needle))
+        .unwrap_or_else(|| panic!("no statement with {needle:?}"))
+        .actor_id
+        .clone()
+}
+
 fn run_rules_on(articles: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
     let work = tempfile::tempdir().unwrap();
     let corpus = work.path().join("news.jsonl");
