@@ -176,8 +176,8 @@ const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '‘', '`', '\''];
 /// cue of its own (or the same one), the first one's cue stands between the two,
 /// both quote, one speaker says both, and the words between are the attribution
 /// alone: no quotation, and a comma or full stop before the second quotation opens.
-/// On PolNeAR train F1@0.5 0.708 → 0.716, exact 0.514 → 0.527, direct recall
-/// 0.900 → 0.913 (237 pairs joined); on dev 0.720 → 0.724, 0.522 → 0.531, 0.921 → 0.924.
+/// On PolNeAR train F1@0.5 0.708 → 0.716, exact 0.514 → 0.526, direct recall
+/// 0.900 → 0.912 (237 pairs joined); on dev 0.720 → 0.724, 0.522 → 0.531, 0.921 → 0.924.
 pub fn join_split_quotations(text: &str, statements: Vec<Attribution>) -> Vec<Attribution> {
     let mut joined = vec![false; statements.len()];
     let mut out = Vec::with_capacity(statements.len());
