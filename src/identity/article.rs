@@ -153,7 +153,8 @@ impl ArticleNames {
             if let Some(organisation) = super::names::name_in_mention(&org_run.join(" ")).filter(|n| n.organisation) {
                 names.organisations.push((words[start].0, organisation.text));
             }
-            if let Some(name) = proper_name(&run.join(" ")).filter(|n| is_full_name(n)) {
+            let full_name = proper_name(&run.join(" ")).filter(|n| is_full_name(n));
+            if let Some(name) = &full_name {
                 // The role words before the name, up to punctuation: every length of two
                 // to four words, since where the role starts is not marked.
                 let mut role_start = start;
@@ -170,8 +171,8 @@ impl ArticleNames {
                         names.roles.push((key, name.clone()));
                     }
                 }
-                if !names.full_names.iter().any(|known| known == &name) {
-                    names.full_names.push(name);
+                if !names.full_names.contains(name) {
+                    names.full_names.push(name.clone());
                 }
             }
             // The run's last word carries the evidence: the first he/she after it in
@@ -190,8 +191,8 @@ impl ArticleNames {
                     vote = appositive_gender(&words[end..]).map(|g| (g, 2));
                     // An appositive describes the one named in full, not everyone of
                     // that surname (`Bill Clinton, her husband,`).
-                    if let Some(full) = proper_name(&run.join(" ")).filter(|n| is_full_name(n) && vote.is_some()) {
-                        key = fold(&full);
+                    if let Some(full) = full_name.as_deref().filter(|_| vote.is_some()) {
+                        key = fold(full);
                     }
                 }
                 if vote.is_none() {

@@ -25,7 +25,7 @@ pub use names::{name_in_mention, proper_name, Name};
 /// `republican presidential nominee`), lower case, without its article. A bare title
 /// (`the senator`) has none: across a run it names too many people.
 pub fn role_key(description: &str) -> Option<String> {
-    let folded = description.to_lowercase().replace('’', "'");
+    let folded = article::fold(description);
     let mut words: Vec<&str> = folded.split_whitespace().collect();
     while words
         .first()
