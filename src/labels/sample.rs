@@ -62,14 +62,17 @@ pub fn sample(options: &SampleOptions) -> Result<SampleSummary, LabelError> {
     let kinds = columns.strings("kind")?;
     let cues = columns.strings("cue")?;
     let mut by_id: BTreeMap<String, LabelRow> = BTreeMap::new();
+    let mut cue_of: BTreeMap<String, Option<String>> = BTreeMap::new();
     for i in 0..statements.height() {
         let (Some(id), Some(content)) = (ids[i].clone(), contents[i].clone()) else {
             continue;
         };
+        // Stance reads the cue with the content per target (`stance_rows`).
         let text = match options.task {
             LabelTask::Tone => crate::score::tone_text(kinds[i].as_deref().unwrap_or_default(), &content),
-            LabelTask::Stance => crate::score::stance_text(cues[i].as_deref(), &content),
+            LabelTask::Stance => content,
         };
+        cue_of.insert(id.clone(), cues[i].clone());
         by_id.insert(
             id.clone(),
             LabelRow {
@@ -90,7 +93,7 @@ pub fn sample(options: &SampleOptions) -> Result<SampleSummary, LabelError> {
     }
     let rows = match options.task {
         LabelTask::Tone => tone_rows(&tables, &options.run, by_id)?,
-        LabelTask::Stance => stance_rows(&tables, &options.run, &by_id)?,
+        LabelTask::Stance => stance_rows(&tables, &options.run, &by_id, &cue_of)?,
     };
     let mut cells: BTreeMap<(String, String), Vec<LabelRow>> = BTreeMap::new();
     for row in rows {
@@ -169,6 +172,7 @@ fn stance_rows(
     tables: &RunTables,
     dir: &Path,
     by_id: &BTreeMap<String, LabelRow>,
+    cue_of: &BTreeMap<String, Option<String>>,
 ) -> Result<Vec<LabelRow>, LabelError> {
     if !tables.has("stance") {
         return Err(LabelError::Format {
@@ -208,6 +212,8 @@ fn stance_rows(
         let mut row = statement.clone();
         row.target_id = Some(target.id.clone());
         row.target = Some(target.description.clone());
+        let cue = cue_of.get(&row.statement_id).and_then(Option::as_deref);
+        row.text = crate::score::stance_text(cue, &row.text, target);
         let (favor, against) = target.hypotheses_for(&row.text);
         row.favor_hypothesis = Some(favor);
         row.against_hypothesis = Some(against);

@@ -282,10 +282,9 @@ impl ChunkWorker {
         let items: Vec<StanceItem> = statements
             .iter()
             .flat_map(|s| {
-                let text = crate::score::stance_text(s.cue.as_deref(), &s.content);
                 self.targets.iter().map(move |t| StanceItem {
                     id: s.statement_id.clone(),
-                    text: text.clone(),
+                    text: crate::score::stance_text(s.cue.as_deref(), &s.content, t),
                     target: t.clone(),
                 })
             })

@@ -87,10 +87,13 @@ fn compare_recovers_the_sign_of_every_clear_position() {
         checked.len()
     );
     // Issue #16 asks for every sign. The shipped MiniLM stance model misreads negated
-    // and doubled positions ("sanctions should be doubled, not traded away" reads
-    // against sanctions) and a change of mind (Brenner on the ceasefire): this holds
-    // what it recovers today so that nothing slips back.
-    const MOST_WRONG: usize = 5;
+    // and doubled positions ("sanctions should be doubled, not traded away" and
+    // "lifting sanctions … would be rewarding aggression" read against sanctions), a
+    // bare object ("thanked the envoy" reads against ending the war) and a change of
+    // mind (Brenner on the ceasefire): this holds what it recovers today (10 of 14
+    // since a stance-taking cue frames only the targets its object names) so that
+    // nothing slips back.
+    const MOST_WRONG: usize = 4;
     assert!(
         wrong.len() <= MOST_WRONG,
         "{} wrong signs (at most {MOST_WRONG}):\n{}\nchecked: {checked:?}",
