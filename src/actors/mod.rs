@@ -6,6 +6,7 @@
 //! actor in the article. Names outside the study get a normalised id of their own.
 
 mod study;
+mod titles;
 
 use std::collections::HashMap;
 
@@ -14,10 +15,13 @@ pub use study::{ActorKind, ActorSpec, Study, StudyError, TargetSpec};
 use crate::extract::Attribution;
 use crate::identity::article::fold;
 use crate::identity::heads::{appositive_head, relative_antecedent, tagged_name};
-use crate::identity::names::{proper_name, starts_upper};
+use crate::identity::names::starts_upper;
 use crate::identity::pronouns::{antecedent, mentions_of, Strategy};
 use crate::identity::{self, ArticleNames, Gender, Name};
 use crate::text::{whole_words, Document, Span};
+use titles::{
+    abbreviation_of, bound_name, expand_abbreviation, BOUND_TITLES, INSTITUTION_HEADS, INTRODUCTION_WINDOW, TITLE_HEADS,
+};
 
 /// An actor as the run knows it: from the study, or found in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +131,40 @@ impl ArticleContext<'_> {
     /// The actor a name denotes: an organisation as named; a person by the full name
     /// the article gives the short form (`Trump` → `Donald Trump`), else an earlier
     /// speaker whose name ends with it, else as named.
+    /// The organisation an indefinite or headline description (`A House panel`,
+    /// `Federal court`) introduces: the first one named after it whose name holds the
+    /// description's head ([`ArticleNames::organisation_introduced`]).
+    fn introduced_organisation(
+        &self,
+        words: &[&str],
+        span: Span,
+        history: &[(usize, Resolved, String)],
+    ) -> Option<Resolved> {
+        let head = *words.last()?;
+        // A modifier beside the head (`House`, `federal appeals`): `a group` or `a
+        // court` alone introduces nothing the article goes on to name.
+        let modified = words.len() > if matches!(words[0], "a" | "an") { 2 } else { 1 };
+        // A noun phrase of modifiers and head alone: in `Spokesmen at the FBI and
+        // Justice Department` the last word is no head.
+        let simple = !words.iter().any(|w| {
+            matches!(
+                *w,
+                "at" | "of" | "for" | "from" | "in" | "with" | "and" | "or" | "on" | "to" | "by"
+            )
+        });
+        if !modified || !simple || !INSTITUTION_HEADS.contains(&head) {
+            return None;
+        }
+        let name = self
+            .names
+            .organisation_introduced(head, span.end, INTRODUCTION_WINDOW)?;
+        let name = Name {
+            text: name.to_string(),
+            organisation: true,
+        };
+        Some(Resolved::entity(self.actor_named(name, history), "title"))
+    }
+
     fn actor_named(&self, name: Name, history: &[(usize, Resolved, String)]) -> Actor {
         // A transcript's `PENCE` reads as an acronym until the article names Mike Pence.
         let person_in_capitals = self.names.full_name(&name.text).filter(|_| !name.text.contains(' '));
@@ -297,6 +335,18 @@ impl ActorResolver {
                     ..r.clone()
                 });
         }
+        if let Some(resolved) = self.resolve_representative(article, mention, span, history) {
+            return Some(resolved);
+        }
+        // `A House panel voted …`: the organisation the next sentences name, not the
+        // capitalised words of the description.
+        if matches!(words.first(), Some(&"a" | &"an")) {
+            let description = fold(mention.split(',').next().unwrap_or(mention));
+            let words: Vec<&str> = description.split_whitespace().collect();
+            if let Some(resolved) = article.introduced_organisation(&words, span, history) {
+                return Some(resolved);
+            }
+        }
         if let Some(name) = identity::name_in_mention(mention).filter(|n| !article.is_capitalised_common_noun(n)) {
             return Some(Resolved::entity(article.actor_named(name, history), "name"));
         }
@@ -377,6 +427,13 @@ impl ActorResolver {
                 return Some(Resolved::entity(article.actor_named(name, history), "title"));
             }
         }
+        // A headline's `Federal court rules …`: the organisation the lead names.
+        let bare = !determined && mention.chars().next().is_some_and(char::is_uppercase);
+        if bare {
+            if let Some(resolved) = article.introduced_organisation(&words, span, history) {
+                return Some(resolved);
+            }
+        }
         // A bare title the article gives someone before (`Senator Ted Cruz ... the
         // senator`): the last person so titled.
         if determined && words.len() == 2 && TITLE_HEADS.iter().chain(BOUND_TITLES).any(|t| *t == head) {
@@ -416,6 +473,61 @@ impl ActorResolver {
             method: "description",
             entity: names_an_entity,
         })
+    }
+
+    /// `his attorney`, `Pagliano's lawyer`: the person the article names in that role
+    /// for that principal (for anyone, where the principal is unknown); None where it
+    /// names no one so, and the mention is read as a description.
+    fn resolve_representative(
+        &self,
+        article: &ArticleContext,
+        mention: &str,
+        span: Span,
+        history: &[(usize, Resolved, String)],
+    ) -> Option<Resolved> {
+        use identity::representatives::{possessive_role, representative_named};
+        let (possessor, role) = possessive_role(mention)?;
+        let principal = match possessor.as_str() {
+            "his" | "her" => {
+                // `The move against Pagliano took place despite warnings from his
+                // attorney`: the person the sentence named last, else as a pronoun.
+                let gender = if possessor == "his" {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                };
+                let sentence_start = article
+                    .doc
+                    .sentence_at(span.start)
+                    .map_or(0, |i| article.doc.sentences[i].start);
+                let named_in_sentence = article
+                    .names
+                    .full_names()
+                    .iter()
+                    .filter(|name| article.names.gender_of(name).is_none_or(|g| g == gender))
+                    .filter_map(|name| {
+                        let at = mentions_of(article.text, name)
+                            .into_iter()
+                            .filter(|at| (sentence_start..span.start).contains(at))
+                            .max()?;
+                        Some((at, name.clone()))
+                    })
+                    .max_by_key(|(at, _)| *at)
+                    .map(|(_, name)| name);
+                named_in_sentence.or_else(|| {
+                    let pronoun = if possessor == "his" { "he" } else { "she" };
+                    self.resolve_pronoun(article, pronoun, span, history)
+                        .filter(|r| r.entity)
+                        .map(|r| r.actor.name)
+                })
+            }
+            name => Some(article.names.full_name(name).unwrap_or(name).to_string()),
+        };
+        let name = representative_named(article.text, &article.names, role, principal.as_deref())?;
+        Some(Resolved::entity(
+            article.actor_named(Name::person(name), history),
+            "title",
+        ))
     }
 
     /// A pronoun is the last earlier speaker it can denote: `he`/`she` a person of that
@@ -529,85 +641,6 @@ fn names_someone(words: &[&str]) -> bool {
 
 fn is_reference_pronoun(word: &str) -> bool {
     matches!(word, "he" | "she" | "they" | "it" | "we" | "i" | "him" | "her")
-}
-
-/// The name that follows the last mention of `role` (lower case, e.g. "us president")
-/// before `before` in `text`: "US president Donald Trump" binds "us president" to
-/// "Donald Trump". Case is ignored in the role, the name must be capitalised. With the
-/// name comes where `role` last stands before `before`, bound to a name or not.
-fn bound_name(text: &str, role: &str, before: usize) -> Option<(usize, String)> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() || role.is_empty() {
-        return None; // lower-casing moved offsets: no reliable match
-    }
-    let window = lower.get(..before.min(lower.len()))?;
-    let mut last = 0;
-    let mut best = None;
-    for start in whole_words(window, role) {
-        last = start;
-        let Some(after) = text.get(start + role.len()..).filter(|after| after.starts_with(' ')) else {
-            continue;
-        };
-        let words: Vec<&str> = after
-            .split_whitespace()
-            .take(4)
-            .take_while(|w| starts_upper(w))
-            .map(|w| {
-                w.trim_end_matches([',', '.', ';', ':', '’', '\''])
-                    .trim_end_matches("’s")
-            })
-            .collect();
-        if let Some(name) = proper_name(&words.join(" ")).filter(|n| n.contains(' ') || words.len() == 1) {
-            best = Some(name);
-        }
-    }
-    best.map(|name| (last, name))
-}
-
-/// Role nouns that stay titles before another person noun (`president elect`).
-const TITLE_HEADS: &[&str] = &["president", "secretary", "minister", "leader"];
-
-/// Titles that, bare (`the senator`), denote the one person the article so titled.
-const BOUND_TITLES: &[&str] = &[
-    "senator",
-    "governor",
-    "mayor",
-    "representative",
-    "chairman",
-    "chairwoman",
-    "commissioner",
-    "congressman",
-    "congresswoman",
-    "judge",
-    "general",
-    "ambassador",
-    "chancellor",
-];
-
-/// The abbreviation a title is written with before a name.
-fn abbreviation_of(title: &str) -> Option<&'static str> {
-    match title {
-        "senator" => Some("sen."),
-        "governor" => Some("gov."),
-        "representative" => Some("rep."),
-        "general" => Some("gen."),
-        _ => None,
-    }
-}
-
-/// Abbreviated titles written out, so `the senator` finds `Sen. Ted Cruz`.
-fn expand_abbreviation(word: &str) -> String {
-    match word {
-        "sen." | "sen" => "senator",
-        "gov." | "gov" => "governor",
-        "rep." | "rep" => "representative",
-        "gen." => "general",
-        "del." => "delegate",
-        "sec." => "secretary",
-        "pres." => "president",
-        other => other,
-    }
-    .to_string()
 }
 
 /// A normalised id: lower-case ASCII words joined by `_`.

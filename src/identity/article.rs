@@ -273,6 +273,25 @@ impl ArticleNames {
             .map(|(_, name)| name.as_str())
     }
 
+    /// The organisation an indefinite or bare description introduces before naming it:
+    /// news leads and headlines write `A federal appeals court ruled …` and name `the
+    /// U.S. Court of Appeals for the Sixth Circuit` a sentence or two later. The first
+    /// organisation named after `after` (within `within` bytes) whose name holds the
+    /// description's head noun, or a noun it stands for (`panel` for a committee).
+    pub fn organisation_introduced(&self, head: &str, after: usize, within: usize) -> Option<&str> {
+        let stem = |w: &str| w.trim_end_matches('s').to_string();
+        let heads: &[&str] = match head {
+            "panel" => &["panel", "committee", "subcommittee", "commission"],
+            other => &[other][..],
+        };
+        let heads: Vec<String> = heads.iter().map(|h| stem(h)).collect();
+        self.organisations
+            .iter()
+            .filter(|(at, _)| *at > after && *at <= after + within)
+            .find(|(_, name)| fold(name).split(' ').any(|w| heads.contains(&stem(w))))
+            .map(|(_, name)| name.as_str())
+    }
+
     /// A name's gender: as the article's pronouns, honorifics and appositives give it,
     /// when they agree clearly enough (two to one); where the article shows none, as its
     /// first name shows it ([`first_name_gender`]). Evidence that disagrees leaves it
@@ -573,6 +592,30 @@ mod tests {
             names.organisation_described(&["fund"], 0),
             None,
             "only before the mention"
+        );
+    }
+
+    #[test]
+    fn an_indefinite_description_finds_the_organisation_named_after_it() {
+        let text = "House panel votes.\n\nA House panel voted Thursday to hold him in contempt.\n\nThe House \
+                    Oversight and Government Reform Committee voted 19-15. A federal appeals court ruled. A \
+                    three-judge panel of the U.S. Court of Appeals for the Sixth Circuit agreed.";
+        let names = ArticleNames::new(&Document::new(text));
+        let lead = text.find("A House panel").unwrap();
+        assert_eq!(
+            names.organisation_introduced("panel", lead + 13, 600),
+            Some("House Oversight and Government Reform Committee")
+        );
+        let court = text.find("A federal").unwrap();
+        assert_eq!(
+            names.organisation_introduced("court", court + 23, 600),
+            Some("U.S. Court of Appeals for the Sixth Circuit")
+        );
+        assert_eq!(names.organisation_introduced("ministry", 0, 600), None);
+        assert_eq!(
+            names.organisation_introduced("court", court + 23, 20),
+            None,
+            "only within the window"
         );
     }
 

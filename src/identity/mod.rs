@@ -4,7 +4,8 @@
 //! extraction took something else for it (a relative `who`, a party tag, an
 //! appositive); [`names`] reads the name out of a mention (titles, appositives,
 //! possessives, organisations' connectors);
-//! [`article`] collects what the whole article establishes: the full name each
+//! [`representatives`] finds who an article names as someone's attorney or
+//! spokesman (`his attorney`); [`article`] collects what the whole article establishes: the full name each
 //! short form stands for (`Trump` → `Donald Trump`) and the gender its pronouns give
 //! each name, so a `she` does not land on a man. The actors stage resolves pronouns,
 //! titles and descriptions with these; a pronoun no earlier speaker explains goes to
@@ -16,6 +17,7 @@ pub mod heads;
 pub mod names;
 pub mod pronoun_ranker;
 pub mod pronouns;
+pub mod representatives;
 
 pub use article::{ArticleNames, Gender};
 pub use names::{name_in_mention, proper_name, Name};

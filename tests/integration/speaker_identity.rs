@@ -1,8 +1,9 @@
 //! Speaker identity on the hand-judged PolNeAR dev set (tests/data/polnear_dev_identity.tsv,
 //! how it was made: tests/data/README.md), scored by tools/score_identity.py.
 //! Floors sit a little under what the default extractor measures, so that a change
-//! which loses identities fails; issue #13's bars (0.85 overall, 0.75 for pronouns
-//! and titles) are above them and not reached yet.
+//! which loses identities fails. Issue #13's bars (0.85 overall, 0.75 for pronouns
+//! and titles) are met on this set, which every rule was read against; the bars are
+//! for held-out articles.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -76,11 +77,11 @@ fn speakers_resolve_to_the_entities_a_reader_names() {
             .unwrap_or_else(|| panic!("{path:?} missing in {figures}"))
     };
     assert!(figures["overall"]["attributions"].as_u64().unwrap() >= 300);
-    assert!(accuracy(&["overall"]) >= 0.85, "overall {figures}");
-    assert!(accuracy(&["pronoun_or_title"]) >= 0.73, "pronouns and titles {figures}");
+    assert!(accuracy(&["overall"]) >= 0.86, "overall {figures}");
+    assert!(accuracy(&["pronoun_or_title"]) >= 0.76, "pronouns and titles {figures}");
     assert!(accuracy(&["forms", "pronoun"]) >= 0.80, "pronouns {figures}");
     assert!(
-        accuracy(&["forms", "title"]) >= 0.57,
+        accuracy(&["forms", "title"]) >= 0.67,
         "titles, some bound run-wide {figures}"
     );
     assert!(accuracy(&["forms", "name"]) >= 0.90, "full names {figures}");
@@ -227,6 +228,31 @@ fn a_surname_misspelt_by_a_letter_names_the_person_the_article_named_in_full() {
         Some("karl_germany"),
         "a last letter changed is another word"
     );
+}
+
+#[test]
+fn an_indefinite_body_and_a_representative_are_who_the_article_names_next() {
+    let articles = [(
+        "c1",
+        "A federal appeals court said on Friday that the purge was illegal. A three-judge panel \
+         of the U.S. Court of Appeals for the Sixth Circuit ruled 2-1. Bryan Pagliano did not \
+         appear, and his attorney said the showdown was fruitless. An attorney for Pagliano, \
+         Mark MacDougall, said his client was ready. A group said the ruling was welcome.",
+    )];
+    let (_work, out) = run_rules_on(&articles);
+    let rows = statement_rows(&out);
+    let actor_of = |needle: &str| actor_of_statement(&rows, needle);
+    assert_eq!(
+        actor_of("the purge was illegal").as_deref(),
+        Some("u_s_court_of_appeals_for_the_sixth_circuit")
+    );
+    assert_eq!(
+        actor_of("the showdown was fruitless").as_deref(),
+        Some("mark_macdougall"),
+        "his attorney"
+    );
+    assert_eq!(actor_of("his client was ready").as_deref(), Some("mark_macdougall"));
+    assert_eq!(actor_of("the ruling was welcome"), None, "a group names nobody");
 }
 
 #[test]
