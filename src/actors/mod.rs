@@ -128,9 +128,6 @@ impl ArticleContext<'_> {
             && self.names.full_name(text).is_none()
     }
 
-    /// The actor a name denotes: an organisation as named; a person by the full name
-    /// the article gives the short form (`Trump` → `Donald Trump`), else an earlier
-    /// speaker whose name ends with it, else as named.
     /// The organisation an indefinite or headline description (`A House panel`,
     /// `Federal court`) introduces: the first one named after it whose name holds the
     /// description's head ([`ArticleNames::organisation_introduced`]).
@@ -165,6 +162,9 @@ impl ArticleContext<'_> {
         Some(Resolved::entity(self.actor_named(name, history), "title"))
     }
 
+    /// The actor a name denotes: an organisation as named; a person by the full name
+    /// the article gives the short form (`Trump` → `Donald Trump`), else an earlier
+    /// speaker whose name ends with it, else as named.
     fn actor_named(&self, name: Name, history: &[(usize, Resolved, String)]) -> Actor {
         // A transcript's `PENCE` reads as an acronym until the article names Mike Pence.
         let person_in_capitals = self.names.full_name(&name.text).filter(|_| !name.text.contains(' '));

@@ -86,11 +86,11 @@ pub fn representative_named(
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let before = &before[clause_start..];
             let before = before.rfind(" and ").map_or(before, |i| &before[i + 5..]);
-            let role_before = before.len() <= 60 && describes(before);
+            let role_before = before.len() <= 60 && describes(before) && ends_in_role(before, role);
             // The role right after it, as an appositive: `, Pagliano's lawyer,`.
             let role_after = after.strip_prefix(", ").is_some_and(|rest| {
                 let end = rest.find([',', '.', ';', '(', '\n']).unwrap_or(rest.len());
-                end <= 60 && describes(&rest[..end])
+                end <= 60 && describes(&rest[..end]) && opens_a_noun_phrase(&rest[..end])
             });
             if (role_before || role_after) && !found.contains(&name.as_str()) {
                 found.push(name);
@@ -101,6 +101,35 @@ pub fn representative_named(
         [one] => Some(one.to_string()),
         _ => None,
     }
+}
+
+/// Whether the words before a name end in the role, or in the role and whom it is
+/// for (`Pagliano's lawyer`, `An attorney for Pagliano,`), not in a verb after it
+/// (`His lawyer told Mark Smith`).
+fn ends_in_role(before: &str, role: &[&str]) -> bool {
+    let folded = fold(before);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_role = |w: &str| role.iter().any(|r| r.rsplit(' ').next() == Some(w));
+    let Some(k) = words.iter().rposition(|w| is_role(w)) else {
+        return false;
+    };
+    k + 1 == words.len() || words.len() - k <= 5 && matches!(words[k + 1], "for" | "to" | "of")
+}
+
+/// Whether an appositive is a noun phrase (`a lawyer for Pagliano`, `Pagliano's
+/// lawyer`), not a clause (`who sued his lawyer`, `said his lawyer`).
+fn opens_a_noun_phrase(appositive: &str) -> bool {
+    let first = appositive.split_whitespace().next().unwrap_or_default();
+    let folded = fold(first);
+    matches!(folded.as_str(), "a" | "an" | "the" | "his" | "her" | "their" | "its")
+        || folded.ends_with("'s")
+        || first.chars().next().is_some_and(char::is_uppercase)
+        || ROLES
+            .iter()
+            .any(|group| group.iter().any(|r| r.split(' ').next() == Some(folded.as_str())))
 }
 
 #[cfg(test)]
@@ -152,6 +181,12 @@ mod tests {
         assert_eq!(representative_named(text, &names, lawyer, Some("Chaffetz")), None);
         let spokesman = possessive_role("his spokesman").unwrap().1;
         assert_eq!(representative_named(text, &names, spokesman, None), None);
+
+        // A verb between role and name, or a clause after the name, binds nothing.
+        let told = "His lawyer told Mark Smith the case was closed. Anna Berg, who fired her lawyer, \
+                    objected.";
+        let names = ArticleNames::new(&Document::new(told));
+        assert_eq!(representative_named(told, &names, lawyer, None), None);
 
         let after = "Cruz spoke first. Catherine Frazier, a spokeswoman for Cruz, said he would not \
                      endorse. Brian Fallon, Clinton's spokesman, declined.";
