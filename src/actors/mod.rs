@@ -16,7 +16,7 @@ use crate::extract::Attribution;
 use crate::identity::article::fold;
 use crate::identity::heads::{appositive_head, relative_antecedent, tagged_name};
 use crate::identity::names::starts_upper;
-use crate::identity::pronouns::{antecedent, mentions_of, Strategy};
+use crate::identity::pronouns::{antecedent, antecedent_by_rule, mentions_of, Strategy};
 use crate::identity::{self, ArticleNames, Gender, Name};
 use crate::text::{whole_words, Document, Span};
 use titles::{
@@ -126,6 +126,16 @@ impl ArticleContext<'_> {
                     plural: true,
                 })
             && self.names.full_name(text).is_none()
+    }
+
+    /// The article's full names with where each is mentioned: the candidates a pronoun
+    /// is resolved among ([`antecedent`]).
+    fn name_mentions(&self) -> Vec<(String, Vec<usize>)> {
+        self.names
+            .full_names()
+            .iter()
+            .map(|name| (name.clone(), mentions_of(self.text, name)))
+            .collect()
     }
 
     /// The organisation an indefinite or headline description (`A House panel`,
@@ -338,11 +348,12 @@ impl ActorResolver {
         if let Some(resolved) = self.resolve_representative(article, mention, span, history) {
             return Some(resolved);
         }
+        // A description ends at its first comma (`The alliance, which includes ...`).
+        let lower = fold(mention.split(',').next().unwrap_or(mention));
+        let words: Vec<&str> = lower.split_whitespace().collect();
         // `A House panel voted …`: the organisation the next sentences name, not the
         // capitalised words of the description.
         if matches!(words.first(), Some(&"a" | &"an")) {
-            let description = fold(mention.split(',').next().unwrap_or(mention));
-            let words: Vec<&str> = description.split_whitespace().collect();
             if let Some(resolved) = article.introduced_organisation(&words, span, history) {
                 return Some(resolved);
             }
@@ -350,9 +361,6 @@ impl ActorResolver {
         if let Some(name) = identity::name_in_mention(mention).filter(|n| !article.is_capitalised_common_noun(n)) {
             return Some(Resolved::entity(article.actor_named(name, history), "name"));
         }
-        // A description ends at its first comma (`The alliance, which includes ...`).
-        let lower = fold(mention.split(',').next().unwrap_or(mention));
-        let words: Vec<&str> = lower.split_whitespace().collect();
         // A description ("the president", "the spokesman"): an earlier speaker whose
         // mention shared its head noun.
         let words: Vec<String> = words.iter().map(|w| expand_abbreviation(w)).collect();
@@ -490,30 +498,18 @@ impl ActorResolver {
         let principal = match possessor.as_str() {
             "his" | "her" => {
                 // `The move against Pagliano took place despite warnings from his
-                // attorney`: the person the sentence named last, else as a pronoun.
-                let gender = if possessor == "his" {
-                    Gender::Male
-                } else {
-                    Gender::Female
-                };
+                // attorney`: the compatible name mentioned last, where its sentence
+                // names it, else as a pronoun.
+                let candidates = article.name_mentions();
+                let pronoun = Span::new(span.start, span.start + possessor.len());
                 let sentence_start = article
                     .doc
                     .sentence_at(span.start)
                     .map_or(0, |i| article.doc.sentences[i].start);
-                let named_in_sentence = article
-                    .names
-                    .full_names()
-                    .iter()
-                    .filter(|name| article.names.gender_of(name).is_none_or(|g| g == gender))
-                    .filter_map(|name| {
-                        let at = mentions_of(article.text, name)
-                            .into_iter()
-                            .filter(|at| (sentence_start..span.start).contains(at))
-                            .max()?;
-                        Some((at, name.clone()))
-                    })
-                    .max_by_key(|(at, _)| *at)
-                    .map(|(_, name)| name);
+                let named_in_sentence =
+                    antecedent_by_rule(article.doc, &article.names, pronoun, &candidates, Strategy::Nearest)
+                        .filter(|&i| candidates[i].1.iter().any(|p| (sentence_start..span.start).contains(p)))
+                        .map(|i| candidates[i].0.clone());
                 named_in_sentence.or_else(|| {
                     let pronoun = if possessor == "his" { "he" } else { "she" };
                     self.resolve_pronoun(article, pronoun, span, history)
@@ -592,12 +588,7 @@ impl ActorResolver {
             // No speaker yet it can denote: a person the text names, the subject of the
             // nearest sentence that names one (`Tina Houchins had a question ... she said`).
             (None, None) if wanted_gender.is_some() => {
-                let candidates: Vec<(String, Vec<usize>)> = article
-                    .names
-                    .full_names()
-                    .iter()
-                    .map(|name| (name.clone(), mentions_of(article.text, name)))
-                    .collect();
+                let candidates = article.name_mentions();
                 let chosen = antecedent(article.doc, &article.names, span, &candidates, Strategy::Learned)?;
                 let name = Name::person(candidates[chosen].0.clone());
                 Some(Resolved::entity(article.actor_named(name, history), "pronoun"))

@@ -72,32 +72,29 @@ impl Target {
     /// article: "a ceasefire" is named by "the ceasefire"), else by the first of its
     /// aliases the text uses as whole words, else (nothing named) the description.
     pub fn name_in<'a>(&'a self, text: &str) -> &'a str {
-        self.name_used_in(text).unwrap_or(&self.description)
+        self.name_used_in(&text.to_lowercase()).unwrap_or(&self.description)
     }
 
     /// Whether `text` names the target at all: its description, one of its aliases, or,
     /// for a proper name ("Hillary Clinton"), its last word ("Clinton's plan").
     pub fn is_named_in(&self, text: &str) -> bool {
-        if self.name_used_in(text).is_some() {
+        let lower = text.to_lowercase();
+        if self.name_used_in(&lower).is_some() {
             return true;
         }
         let words: Vec<&str> = self.description.split_whitespace().collect();
         let proper = words.len() > 1 && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
-        proper
-            && words
-                .last()
-                .is_some_and(|last| names_as_words(&text.to_lowercase(), last))
+        proper && words.last().is_some_and(|last| names_as_words(&lower, last))
     }
 
-    /// The description or the first alias `text` names, if any.
-    fn name_used_in<'a>(&'a self, text: &str) -> Option<&'a str> {
-        let lower = text.to_lowercase();
-        if names_as_words(&lower, &self.description) {
+    /// The description or the first alias lower-cased `lower_text` names, if any.
+    fn name_used_in<'a>(&'a self, lower_text: &str) -> Option<&'a str> {
+        if names_as_words(lower_text, &self.description) {
             return Some(&self.description);
         }
         self.aliases
             .iter()
-            .find(|alias| names_as_words(&lower, alias))
+            .find(|alias| names_as_words(lower_text, alias))
             .map(|alias| alias.trim())
     }
 
