@@ -536,8 +536,13 @@ fn verb_statement(
         // holding no `that` is an adjunct however long.
         let tail_words = view.words_between(cue_end, limit_token);
         let tail_has_that = (cue_end..limit_token.min(view.len())).any(|i| view.is(i, "that"));
-        let short_tail = tail_is_adjunct
-            && (tail_words <= 5 || view.word(cue_end).is_some_and(opens_adjunct) && !tail_has_that && tail_words <= 12)
+        // `told a rally of several thousand people.`: after a verb that takes a
+        // listener, a tail without `that` is the listener.
+        let listener_tail = word.takes_object && !tail_has_that && tail_words <= 12;
+        let short_tail = (tail_is_adjunct
+            && (tail_words <= 5
+                || view.word(cue_end).is_some_and(opens_adjunct) && !tail_has_that && tail_words <= 12)
+            || listener_tail)
             && view.opens_quote(content_start).is_none()
             && !view.is(cue_end, "that")
             && !view.is_punct(cue_end, ":");
@@ -814,6 +819,14 @@ mod tests {
             ("the deal was dead", Some("Smith"))
         );
         assert!(f.cue.as_deref().unwrap().starts_with("told"));
+    }
+
+    #[test]
+    fn after_a_quotation_told_names_a_listener() {
+        let f = one("“It is a pause before the next war,” the opposition leader told a rally of thousands.");
+        assert_eq!(f.content, "It is a pause before the next war");
+        assert_eq!(f.speaker.as_deref(), Some("the opposition leader"));
+        assert_eq!(f.cue.as_deref(), Some("told a rally of thousands"));
     }
 
     #[test]
