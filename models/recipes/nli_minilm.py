@@ -44,6 +44,11 @@ ArgQ and NLI replayed:
         --work out/train/nli-minilm-stage5 --out models/nli-minilm --argq 0 --vast 0 \
         --argq-targets 2500 --unrelated 0.1 --news-neutral 3000 --vast-contrast 3000 --scitail 1000 \
         --mnli 3000 --snli 1000 --snli-rest 1000 --lr 3e-5
+
+A stage 6 from stage 5 (`--phrases`: short noun phrases alone, neutral, and after a
+verb that takes a side) read bare phrases as neutral but lowered every check of the
+card (SemEval F1avg by 0.030); it is not shipped, and the card gives its command and
+figures.
 """
 
 from __future__ import annotations
@@ -316,6 +321,73 @@ def scitail(limit: int) -> list[Example]:
     return [Example(r["premise"], label[r["label"]], r["hypothesis"], "scitail") for r in rows[:limit] if r["label"] in label]
 
 
+# Verbs that take a side toward their object, in the past tense a report uses
+# (`score::STANCE_TAKING_VERBS` reads statements with them as "The speaker {cue}
+# {content}.").
+FOR_VERBS = ("welcomed", "praised", "backed", "defended", "endorsed", "supported", "hailed", "applauded",
+             "championed", "approved", "accepted", "embraced")
+AGAINST_VERBS = ("rejected", "dismissed", "condemned", "denounced", "opposed", "criticized", "slammed", "blasted",
+                 "attacked", "decried", "refused", "ridiculed")
+DETERMINERS = ("the", "her", "his", "their", "its", "a new", "the latest", "the government's", "the proposed")
+PEOPLE = ("the envoy", "the senator", "the minister", "the delegation", "reporters", "the president", "her critics",
+          "his opponent", "the mediator", "the committee", "the crowd", "the ambassador", "her rival", "the voters",
+          "the campaign", "the press", "the families", "the governor", "the protesters", "the police")
+# What someone puts forward: for or against "her ceasefire proposal" is for or
+# against the ceasefire.
+KINDS = ("proposal", "plan", "bill", "idea", "offer", "deal", "push")
+
+
+def noun_phrases(rng: random.Random) -> list[tuple[str, str]]:
+    """(noun phrase, the thing it is about) for `phrase_pairs`: ArgQ train things and
+    VAST train topics with a determiner, sometimes as someone's proposal about them
+    ("her whaling proposal"), and people ("the envoy"), whose thing is none."""
+    vast_topics = {r["topic_str"] for r in vast_train_rows(rng)[:2000] if content_words(r["topic_str"])}
+    things = sorted({t for t, _ in TOPIC_TARGETS.values()} | vast_topics)
+    out = []
+    for thing in things:
+        det = rng.choice(DETERMINERS)
+        bare = re.sub(r"^(the|a|an) ", "", thing)
+        shape = rng.random()
+        phrase = f"{det} {bare}" if shape < 0.4 else f"{det} {bare} {rng.choice(KINDS)}"
+        out.append((phrase, thing))
+    out += [(person, "") for person in PEOPLE] * 20
+    rng.shuffle(out)
+    return out
+
+
+def phrase_pairs(rng: random.Random, limit: int) -> list[Example]:
+    """Short noun phrases, what a cue's object leaves as content (`thanked [the
+    envoy]`, `defended [her ceasefire proposal]`). Alone a phrase takes no side: read
+    against both hypotheses of its own thing or of another one, neutral (the shipped
+    stage 5 read "the envoy" as 0.64 against "ending the war" and 0.69 for "the Harbor
+    Accord peace plan"). After a verb that takes a side ("The speaker rejected the
+    whaling plan.") it is for or against its thing (for or against a proposal is for
+    or against what it proposes here) and neutral toward another."""
+    if not limit:
+        return []
+    phrases = noun_phrases(rng)
+    # Another thing may be a gerund phrase, as study targets are ("ending the war").
+    things = sorted({t for _, t in phrases if t} | set(unrelated_targets()))
+    out = []
+    for i in range(limit):
+        phrase, thing = phrases[i % len(phrases)]
+        words = content_words(phrase)
+        other = rng.choice([t for t in things if not content_words(t) & words])
+        framed = rng.random() < 0.5
+        if framed:
+            side = rng.choice((1, -1))
+            verb = rng.choice(FOR_VERBS if side > 0 else AGAINST_VERBS)
+            text = f"The speaker {verb} {phrase}."
+        else:
+            side = 0
+            text = phrase
+        if thing and rng.random() < 0.6:
+            out += contrast_pairs(text, thing, side, PHRASE_TEMPLATES, "phrase_framed" if framed else "phrase_alone")
+        else:
+            out += contrast_pairs(text, other, 0, PHRASE_TEMPLATES, "phrase_unrelated")
+    return out
+
+
 def snli_splits(seed: int, heldout: int = 2000, calibration: int = 1000):
     """SNLI dev, shuffled with the seed: (held-out test, calibration, training rest)."""
     rows = read_jsonl(require_shared("nli", "snli_dev.jsonl"))
@@ -339,6 +411,8 @@ def main():
                    help="news sentences read against an unrelated target, neutral (stage 5)")
     p.add_argument("--vast-contrast", type=int, default=0, help="VAST posts read against both hypotheses (stage 5)")
     p.add_argument("--scitail", type=int, default=0, help="SciTail pairs (stage 5)")
+    p.add_argument("--phrases", type=int, default=0,
+                   help="short noun phrases alone (neutral) and after a verb that takes a side (stage 6)")
     p.add_argument("--mnli", type=int, default=0, help="cap on MNLI pairs (0: all)")
     p.add_argument("--snli", type=int, default=0, help="cap on SNLI sample pairs (0: all)")
     p.add_argument("--snli-rest", type=int, default=0, help="cap on the SNLI dev pairs left for training (0: all)")
@@ -370,6 +444,7 @@ def main():
         + news_neutral(rng, args.news_neutral)
         + vast_contrast(rng, args.vast_contrast)
         + scitail(args.scitail)
+        + phrase_pairs(rng, args.phrases)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 
