@@ -154,13 +154,15 @@ pub fn drop_overlaps(statements: Vec<Attribution>) -> Vec<Attribution> {
         // ''a genius'' for …`, the rules') and once otherwise (the tagger's): one
         // attribution, and the description goes. Neither side quotes alone.
         let same_cue = longer.cue.zip(shorter.cue).is_some_and(|(l, s)| l.overlaps(s));
-        let one_description = (longer.kind == Descriptive) != (shorter.kind == Descriptive);
-        if same_cue && same_speaker && one_description && longer.kind != Direct && shorter.kind != Direct {
-            return longer.kind != Descriptive;
-        }
-        // Two mixed quotations of one cue and one speaker: the shorter stays.
-        if same_cue && same_speaker && longer.kind == Mixed && shorter.kind == Mixed {
-            return !is_longer;
+        if same_cue && same_speaker {
+            let one_description = (longer.kind == Descriptive) != (shorter.kind == Descriptive);
+            if one_description && longer.kind != Direct && shorter.kind != Direct {
+                return longer.kind != Descriptive;
+            }
+            // Two mixed quotations of one cue and one speaker: the shorter stays.
+            if longer.kind == Mixed && shorter.kind == Mixed {
+                return !is_longer;
+            }
         }
         if is_longer {
             let pair = (longer.kind, shorter.kind, nested);
@@ -181,6 +183,12 @@ pub fn drop_overlaps(statements: Vec<Attribution>) -> Vec<Attribution> {
     let dropped: Vec<bool> = (0..statements.len())
         .map(|i| (0..statements.len()).any(|j| j != i && loses_to(&statements[i], &statements[j], j < i)))
         .collect();
+    without_dropped(statements, dropped)
+}
+
+/// The statements whose flag in `dropped` is false, in order. The flags are decided
+/// over the whole list first, so that dropping one never changes another's verdict.
+fn without_dropped(statements: Vec<Attribution>, dropped: Vec<bool>) -> Vec<Attribution> {
     statements
         .into_iter()
         .zip(dropped)
@@ -199,11 +207,12 @@ pub fn drop_overlaps(statements: Vec<Attribution>) -> Vec<Attribution> {
 /// the GOP of …`), which PolNeAR counts. On PolNeAR train F1@0.5 0.716 → 0.719, exact 0.527 → 0.533,
 /// direct recall 0.912 kept; on dev 0.724 → 0.730, 0.531 → 0.538, 0.924 → 0.923.
 pub fn drop_fragments(text: &str, rules: &[Attribution], learned: Vec<Attribution>) -> Vec<Attribution> {
-    let inside = |rule: &Attribution, piece: Span| widen_over_marks(text, rule.content).covers(piece);
+    // Each rule content widened once, over the marks around it.
+    let widened: Vec<Span> = rules.iter().map(|rule| widen_over_marks(text, rule.content)).collect();
     let is_fragment = |i: usize, piece: &Attribution| {
         let Some(cue) = piece.cue else { return false };
-        rules.iter().any(|rule| {
-            if rule.speaker.is_none() || rule.cue.is_none() || !inside(rule, piece.content) {
+        rules.iter().zip(&widened).any(|(rule, widened)| {
+            if rule.speaker.is_none() || rule.cue.is_none() || !widened.covers(piece.content) {
                 return false;
             }
             let cue_without_verb =
@@ -218,19 +227,13 @@ pub fn drop_fragments(text: &str, rules: &[Attribution], learned: Vec<Attributio
         })
     };
     let dropped: Vec<bool> = learned.iter().enumerate().map(|(i, l)| is_fragment(i, l)).collect();
-    learned
-        .into_iter()
-        .zip(dropped)
-        .filter_map(|(l, dropped)| (!dropped).then_some(l))
-        .collect()
+    without_dropped(learned, dropped)
 }
 
-/// Words a cue can hold besides auxiliaries and function words without holding a
-/// verb: the tagger's `to`, `out`, `often`, `about` inside a clause.
-const NOT_VERBS: &[&str] = &[
-    "to", "on", "out", "about", "often", "of", "in", "for", "with", "at", "by", "as", "and", "but", "or", "not",
-    "also", "still",
-];
+/// Words a cue can hold besides auxiliaries and `lexicon::is_function_word`'s (`of`,
+/// `about`, `not`, …) without holding a verb: the tagger's `to`, `out`, `often`
+/// inside a clause.
+const NOT_VERBS: &[&str] = &["to", "out", "often", "as", "and", "but", "or", "still"];
 
 /// Whether a cue holds a word other than an auxiliary, a preposition or another
 /// function word (`had`, `to`, `out`, `has appeared to` hold none).
