@@ -45,7 +45,9 @@ fn score_dev_with_manifest(args: &[&str]) -> Option<(serde_json::Value, serde_js
     let scores: serde_json::Value = serde_json::from_slice(&scored.stdout).unwrap();
     eprintln!("PolNeAR dev {args:?}: {scores}");
     let mut manifest = read_manifest(out.path());
-    manifest["test_overlap_share"] = overlap_share(out.path()).into();
+    let (overlapping, not_nested) = overlap_shares(out.path());
+    manifest["test_overlap_share"] = overlapping.into();
+    manifest["test_overlap_not_nested_share"] = not_nested.into();
     let (unordered, cut) = content_against_offsets(out.path());
     manifest["test_content_unordered"] = unordered.into();
     manifest["test_content_cut_share"] = cut.into();
@@ -109,28 +111,42 @@ fn content_against_offsets(out: &Path) -> (u64, f64) {
 }
 
 /// The share of statements that share content characters with another statement of
-/// their article.
-fn overlap_share(out: &Path) -> f64 {
+/// their article, and the share doing so other than as a genuinely nested attribution
+/// (`X said that Y claimed Z`: the inner statement's cue inside the outer's content,
+/// another speaker), which issue #13 allows; as `tools/statement_overlaps.py` counts.
+fn overlap_shares(out: &Path) -> (f64, f64) {
     let statements = read_table(out, "statements.parquet");
     let articles = strings(&statements, "article_id");
-    let bounds = |column: &str| -> Vec<i64> {
-        statements
-            .column(column)
-            .unwrap()
-            .i64()
-            .unwrap()
-            .into_iter()
-            .map(|v| v.unwrap())
-            .collect()
+    let bounds =
+        |column: &str| -> Vec<Option<i64>> { statements.column(column).unwrap().i64().unwrap().into_iter().collect() };
+    let (starts, ends, cues) = (bounds("content_start"), bounds("content_end"), bounds("cue_start"));
+    let (actors, speakers) = (strings(&statements, "actor_id"), strings(&statements, "speaker_text"));
+    let span = |i: usize| (starts[i].unwrap(), ends[i].unwrap());
+    let reported_inside = |outer: usize, inner: usize| {
+        let another_speaker = match (&actors[outer], &actors[inner]) {
+            (Some(a), Some(b)) => a != b,
+            _ => {
+                let words = |i: usize| speakers[i].as_deref().unwrap_or("").to_lowercase();
+                words(outer) != words(inner)
+            }
+        };
+        another_speaker && cues[inner].is_some_and(|cue| span(outer).0 <= cue && cue < span(outer).1)
     };
-    let (starts, ends) = (bounds("content_start"), bounds("content_end"));
-    let overlapping = (0..articles.len())
-        .filter(|&i| {
-            (0..articles.len())
-                .any(|j| j != i && articles[j] == articles[i] && starts[j].max(starts[i]) < ends[j].min(ends[i]))
-        })
-        .count();
-    overlapping as f64 / articles.len().max(1) as f64
+    let (mut overlapping, mut not_nested) = (0, 0);
+    for i in 0..articles.len() {
+        let others = (0..articles.len())
+            .filter(|&j| j != i && articles[j] == articles[i] && span(j).0.max(span(i).0) < span(j).1.min(span(i).1));
+        let mut any = false;
+        let mut any_not_nested = false;
+        for j in others {
+            any = true;
+            any_not_nested |= !reported_inside(i, j) && !reported_inside(j, i);
+        }
+        overlapping += any as usize;
+        not_nested += any_not_nested as usize;
+    }
+    let total = articles.len().max(1) as f64;
+    (overlapping as f64 / total, not_nested as f64 / total)
 }
 
 fn score_dev(args: &[&str]) -> Option<serde_json::Value> {
@@ -162,9 +178,17 @@ fn the_default_extractor_meets_the_learned_floor_and_its_int8_tagger_stays_near_
     assert!(get(&scores, "f1@0.5") >= 0.60, "content F1@0.5 {scores}");
     assert!(get(&scores, "direct_recall") >= 0.85, "direct recall {scores}");
     assert!(get(&scores, "speaker_accuracy") >= 0.90, "speaker accuracy {scores}");
-    // Overlapping statements thinned (#13): 24% of statements before, 6.0% after.
+    // Overlapping statements thinned (#13): 24% of statements before, 3.5% now, of
+    // which 1.9% other than as a genuinely nested attribution (the issue's bar is 2%;
+    // the floor leaves room for another machine's rounding in the tagger).
     let overlap = manifest["test_overlap_share"].as_f64().unwrap();
-    assert!(overlap <= 0.08, "{overlap} of statements overlap another");
+    assert!(overlap <= 0.05, "{overlap} of statements overlap another");
+    let not_nested = manifest["test_overlap_not_nested_share"].as_f64().unwrap();
+    eprintln!("overlapping statements {overlap:.4}, other than nested {not_nested:.4}");
+    assert!(
+        not_nested <= 0.025,
+        "{not_nested} of statements overlap another other than as a nested attribution"
+    );
     // `content` is the article's words at its offsets, quotation marks and an
     // interrupting attribution aside: 37 of 2,192 dev statements still leave out a
     // nested attribution the tagger cut out that is not their own speaker and cue.
