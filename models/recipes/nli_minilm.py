@@ -48,7 +48,10 @@ ArgQ and NLI replayed:
 A stage 6 from stage 5 (`--phrases`: short noun phrases alone, neutral, and after a
 verb that takes a side) read bare phrases as neutral but lowered every check of the
 card (SemEval F1avg by 0.030); it is not shipped, and the card gives its command and
-figures.
+figures. A stage 7 (`--predicates`: what should happen to a thing, "X should be
+scrapped", "X should not be scrapped", "Scrapping X would be a mistake") learned its
+pattern on unseen things but cost SemEval 0.05 against the same replay trained alone;
+not shipped either (the card has its figures).
 """
 
 from __future__ import annotations
@@ -388,6 +391,81 @@ def phrase_pairs(rng: random.Random, limit: int) -> list[Example]:
     return out
 
 
+# What a statement says should happen to a thing, and so its side: keeping or growing
+# a thing is for it, ending or cutting it against it. The sample corpus's own words
+# ("doubled", "traded away", "lifting", "easing", "a betrayal", "rewarding aggression")
+# and anything about its targets (sanctions, a ceasefire, an accord, an exchange, the
+# war) are left out, so that it stays a check of whether the model generalises.
+KEEP_PREDICATES = ("should be kept", "must stay in place", "should be expanded", "must be extended",
+                   "should be strengthened", "should be increased", "must be protected", "should continue",
+                   "should be tightened", "must be preserved", "should be renewed", "should be made permanent")
+END_PREDICATES = ("should be scrapped", "must be abolished", "should be ended", "should be cut",
+                  "should be phased out", "should be dropped", "must be repealed", "should be withdrawn",
+                  "should be abandoned", "must be removed", "should be suspended", "should be reversed")
+KEEP_ACTS = ("Keeping", "Expanding", "Extending", "Strengthening", "Renewing", "Protecting")
+END_ACTS = ("Scrapping", "Abolishing", "Ending", "Cutting", "Dropping", "Repealing", "Abandoning", "Removing")
+BAD_OUTCOMES = ("a mistake", "a disaster", "a grave error", "a surrender", "a shame", "reckless", "unforgivable",
+                "a gift to our enemies")
+GOOD_OUTCOMES = ("wise", "the right call", "long overdue", "a relief", "good news", "the sensible thing")
+# Policies and programmes news reports argue over, beside the things of ArgQ's topics.
+POLICY_THINGS = ("the minimum wage", "the tax credit", "the farm subsidies", "the health law", "the travel ban",
+                 "the curfew", "the school voucher program", "the fuel tax", "the state of emergency",
+                 "the border wall", "the student loan program", "the pension reform", "the troop deployment",
+                 "the tariffs", "the price cap", "the housing program", "the visa program", "the mask mandate",
+                 "the death penalty", "the filibuster", "the Electoral College", "the stimulus package",
+                 "net neutrality", "the budget rule", "charter schools", "the military draft", "the coal mines",
+                 "the nuclear plants", "the arms embargo", "the export ban", "the new checkpoints",
+                 "the refugee quota", "the wealth tax", "the surveillance program", "the peacekeeping mission")
+HELD_OUT_WORDS = ("sanction", "doubl", "trade", "lift", "easing", "betray", "reward", "ceasefire", "truce",
+                  "pause", "peace", "accord", "exchange", "war")
+
+
+def predicate_pairs(rng: random.Random, limit: int) -> list[Example]:
+    """Statements of what should happen to a thing, read against both hypotheses of
+    that thing (and a share against another thing, neutral): "X should be scrapped"
+    is against X, "X should not be scrapped" for it, "Scrapping X would be a mistake"
+    for it, "X should be expanded, not abandoned" for it. The shipped stage 5 read "The
+    sanctions should be lifted." as 0.69 for the sanctions and "… should be doubled" as
+    0.64 against: the side of a change done to a thing, and its negation, were not
+    learned from arguments, which mostly argue for or against the thing itself."""
+    if not limit:
+        return []
+    things = sorted(t for t in {t for t, _ in TOPIC_TARGETS.values()} | set(POLICY_THINGS)
+                    if not any(w in t.lower() for w in HELD_OUT_WORDS))
+    others = sorted(set(things) | set(unrelated_targets()))
+    out = []
+    for i in range(limit):
+        thing = things[i % len(things)]
+        keep = rng.random() < 0.5
+        predicates, acts = (KEEP_PREDICATES, KEEP_ACTS) if keep else (END_PREDICATES, END_ACTS)
+        opposite = END_PREDICATES if keep else KEEP_PREDICATES
+        side = 1 if keep else -1
+        predicate = rng.choice(predicates)
+        shape = rng.random()
+        if shape < 0.35:
+            text = f"{thing} {predicate}."
+        elif shape < 0.55:
+            modal, rest = predicate.split(" ", 1)
+            text = f"{thing} {modal} not {rest}."
+            side = -side
+        elif shape < 0.8:
+            good = rng.random() < 0.5
+            outcome = rng.choice(GOOD_OUTCOMES if good else BAD_OUTCOMES)
+            text = f"{rng.choice(acts)} {thing} would be {outcome}."
+            side = side if good else -side
+        else:
+            other_way = rng.choice([o for o in opposite if " be " in o]).split(" be ", 1)[1]
+            text = f"{thing} {predicate}, not {other_way}."
+        text = text[0].upper() + text[1:]
+        if rng.random() < 0.2:
+            words = content_words(thing)
+            other = rng.choice([t for t in others if not content_words(t) & words])
+            out += contrast_pairs(text, other, 0, PHRASE_TEMPLATES, "predicate_unrelated")
+        else:
+            out += contrast_pairs(text, thing, side, PHRASE_TEMPLATES, "predicate")
+    return out
+
+
 def snli_splits(seed: int, heldout: int = 2000, calibration: int = 1000):
     """SNLI dev, shuffled with the seed: (held-out test, calibration, training rest)."""
     rows = read_jsonl(require_shared("nli", "snli_dev.jsonl"))
@@ -413,6 +491,8 @@ def main():
     p.add_argument("--scitail", type=int, default=0, help="SciTail pairs (stage 5)")
     p.add_argument("--phrases", type=int, default=0,
                    help="short noun phrases alone (neutral) and after a verb that takes a side (stage 6)")
+    p.add_argument("--predicates", type=int, default=0,
+                   help="what should happen to a thing (kept, scrapped, not scrapped), read for or against it (stage 7)")
     p.add_argument("--mnli", type=int, default=0, help="cap on MNLI pairs (0: all)")
     p.add_argument("--snli", type=int, default=0, help="cap on SNLI sample pairs (0: all)")
     p.add_argument("--snli-rest", type=int, default=0, help="cap on the SNLI dev pairs left for training (0: all)")
@@ -445,6 +525,7 @@ def main():
         + vast_contrast(rng, args.vast_contrast)
         + scitail(args.scitail)
         + phrase_pairs(rng, args.phrases)
+        + predicate_pairs(rng, args.predicates)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 
