@@ -6,8 +6,11 @@ It also counts them leaving out genuinely nested attributions, which issue #13 a
 content and the two have different speakers (another actor, or no actor on one side
 with different speaker words).
 
-  tools/statement_overlaps.py OUT
+  tools/statement_overlaps.py OUT [--json]
+
+`--json` prints the counts and both shares as one JSON object instead.
 """
+import json
 import os
 import sys
 from collections import defaultdict
@@ -16,9 +19,12 @@ import polars as pl
 
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
+    if len(args) != 1:
         sys.exit(__doc__.strip())
-    path = os.path.join(sys.argv[1], "statements.parquet")
+    path = os.path.join(args[0], "statements.parquet")
     if not os.path.exists(path):
         sys.exit(f"{path}: not found")
     rows = pl.read_parquet(path, columns=["article_id", "content_start", "content_end", "actor_id", "cue_start",
@@ -42,10 +48,15 @@ def main():
                 if not genuinely_nested(a, b):
                     not_genuine.update((id(a), id(b)))
     share = len(overlapping) / len(rows) if rows else 0.0
+    not_nested_share = len(not_genuine) / len(rows) if rows else 0.0
+    if as_json:
+        print(json.dumps({"statements": len(rows), "overlapping": len(overlapping), "overlapping_share": share,
+                          "pairs": pairs, "nested_pairs": nested, "same_actor_pairs": same_actor,
+                          "not_nested": len(not_genuine), "not_nested_share": not_nested_share}))
+        return
     print(f"statements {len(rows)}  overlapping {len(overlapping)} ({share:.1%})  "
           f"pairs {pairs} (nested {nested}, same actor {same_actor})")
-    share = len(not_genuine) / len(rows) if rows else 0.0
-    print(f"leaving out genuinely nested attributions: overlapping {len(not_genuine)} ({share:.1%})")
+    print(f"leaving out genuinely nested attributions: overlapping {len(not_genuine)} ({not_nested_share:.1%})")
 
 
 def genuinely_nested(a, b) -> bool:

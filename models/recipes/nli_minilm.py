@@ -288,6 +288,16 @@ def unrelated_targets() -> list[str]:
     return sorted(phrases)
 
 
+def with_words(targets) -> list[tuple[str, set[str]]]:
+    """Each target with its content words, for `unrelated_to`."""
+    return [(t, content_words(t)) for t in targets]
+
+
+def unrelated_to(words: set[str], targets: list[tuple[str, set[str]]], rng: random.Random) -> str:
+    """A target (from `with_words`) sharing no content word with `words`, drawn."""
+    return rng.choice([t for t, target_words in targets if not target_words & words])
+
+
 def news_neutral(rng: random.Random, limit: int) -> list[Example]:
     """News statements read against a target they do not mention, labelled neutral
     under both hypotheses: on reported speech about other things the model must say
@@ -295,11 +305,10 @@ def news_neutral(rng: random.Random, limit: int) -> list[Example]:
     in Paris was mild" as 0.42 against "sanctions on Kestria", 0.34 neutral)."""
     if not limit:
         return []  # stages without these pairs need no PolNeAR
-    targets = [(t, content_words(t)) for t in unrelated_targets()]
+    targets = with_words(unrelated_targets())
     out = []
     for sentence in news_sentences(rng)[:limit]:
-        words = content_words(sentence)
-        target = rng.choice([t for t, tw in targets if not tw & words])
+        target = unrelated_to(content_words(sentence), targets, rng)
         out += contrast_pairs(sentence, target, 0, PHRASE_TEMPLATES, "news_neutral")
     return out
 
@@ -370,12 +379,11 @@ def phrase_pairs(rng: random.Random, limit: int) -> list[Example]:
         return []
     phrases = noun_phrases(rng)
     # Another thing may be a gerund phrase, as study targets are ("ending the war").
-    things = sorted({t for _, t in phrases if t} | set(unrelated_targets()))
+    things = with_words(sorted({t for _, t in phrases if t} | set(unrelated_targets())))
     out = []
     for i in range(limit):
         phrase, thing = phrases[i % len(phrases)]
-        words = content_words(phrase)
-        other = rng.choice([t for t in things if not content_words(t) & words])
+        other = unrelated_to(content_words(phrase), things, rng)
         framed = rng.random() < 0.5
         if framed:
             side = rng.choice((1, -1))
@@ -432,7 +440,7 @@ def predicate_pairs(rng: random.Random, limit: int) -> list[Example]:
         return []
     things = sorted(t for t in {t for t, _ in TOPIC_TARGETS.values()} | set(POLICY_THINGS)
                     if not any(w in t.lower() for w in HELD_OUT_WORDS))
-    others = sorted(set(things) | set(unrelated_targets()))
+    others = with_words(sorted(set(things) | set(unrelated_targets())))
     out = []
     for i in range(limit):
         thing = things[i % len(things)]
@@ -458,8 +466,7 @@ def predicate_pairs(rng: random.Random, limit: int) -> list[Example]:
             text = f"{thing} {predicate}, not {other_way}."
         text = text[0].upper() + text[1:]
         if rng.random() < 0.2:
-            words = content_words(thing)
-            other = rng.choice([t for t in others if not content_words(t) & words])
+            other = unrelated_to(content_words(thing), others, rng)
             out += contrast_pairs(text, other, 0, PHRASE_TEMPLATES, "predicate_unrelated")
         else:
             out += contrast_pairs(text, thing, side, PHRASE_TEMPLATES, "predicate")

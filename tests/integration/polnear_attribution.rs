@@ -112,41 +112,23 @@ fn content_against_offsets(out: &Path) -> (u64, f64) {
 
 /// The share of statements that share content characters with another statement of
 /// their article, and the share doing so other than as a genuinely nested attribution
-/// (`X said that Y claimed Z`: the inner statement's cue inside the outer's content,
-/// another speaker), which issue #13 allows; as `tools/statement_overlaps.py` counts.
+/// (`X said that Y claimed Z`), which issue #13 allows: `tools/statement_overlaps.py`'s
+/// figures, so that the test and the tool count alike.
 fn overlap_shares(out: &Path) -> (f64, f64) {
-    let statements = read_table(out, "statements.parquet");
-    let articles = strings(&statements, "article_id");
-    let bounds =
-        |column: &str| -> Vec<Option<i64>> { statements.column(column).unwrap().i64().unwrap().into_iter().collect() };
-    let (starts, ends, cues) = (bounds("content_start"), bounds("content_end"), bounds("cue_start"));
-    let (actors, speakers) = (strings(&statements, "actor_id"), strings(&statements, "speaker_text"));
-    let span = |i: usize| (starts[i].unwrap(), ends[i].unwrap());
-    let reported_inside = |outer: usize, inner: usize| {
-        let another_speaker = match (&actors[outer], &actors[inner]) {
-            (Some(a), Some(b)) => a != b,
-            _ => {
-                let words = |i: usize| speakers[i].as_deref().unwrap_or("").to_lowercase();
-                words(outer) != words(inner)
-            }
-        };
-        another_speaker && cues[inner].is_some_and(|cue| span(outer).0 <= cue && cue < span(outer).1)
+    let counted = Command::new(python())
+        .arg(project_file("tools/statement_overlaps.py"))
+        .arg(out)
+        .arg("--json")
+        .output()
+        .expect("python runs tools/statement_overlaps.py");
+    assert!(counted.status.success(), "{}", String::from_utf8_lossy(&counted.stderr));
+    let counts: serde_json::Value = serde_json::from_slice(&counted.stdout).unwrap();
+    let share = |key: &str| {
+        counts[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} missing in {counts}"))
     };
-    let (mut overlapping, mut not_nested) = (0, 0);
-    for i in 0..articles.len() {
-        let others = (0..articles.len())
-            .filter(|&j| j != i && articles[j] == articles[i] && span(j).0.max(span(i).0) < span(j).1.min(span(i).1));
-        let mut any = false;
-        let mut any_not_nested = false;
-        for j in others {
-            any = true;
-            any_not_nested |= !reported_inside(i, j) && !reported_inside(j, i);
-        }
-        overlapping += any as usize;
-        not_nested += any_not_nested as usize;
-    }
-    let total = articles.len().max(1) as f64;
-    (overlapping as f64 / total, not_nested as f64 / total)
+    (share("overlapping_share"), share("not_nested_share"))
 }
 
 fn score_dev(args: &[&str]) -> Option<serde_json::Value> {
