@@ -164,7 +164,7 @@ impl DebertaV2Config {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Activation {
+pub(crate) enum Activation {
     Gelu,
     GeluTanh,
     Relu,
@@ -173,7 +173,7 @@ enum Activation {
 }
 
 impl Activation {
-    fn parse(name: &str) -> Result<Self, String> {
+    pub(crate) fn parse(name: &str) -> Result<Self, String> {
         Ok(match name {
             "gelu" => Activation::Gelu,
             "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" => Activation::GeluTanh,
@@ -184,7 +184,7 @@ impl Activation {
         })
     }
 
-    fn apply(self, x: &Tensor) -> Tensor {
+    pub(crate) fn apply(self, x: &Tensor) -> Tensor {
         match self {
             Activation::Gelu => x.gelu("none"),
             Activation::GeluTanh => x.gelu("tanh"),
@@ -195,7 +195,7 @@ impl Activation {
     }
 }
 
-fn layer_norm(path: nn::Path, size: i64, eps: f64) -> nn::LayerNorm {
+pub(crate) fn layer_norm(path: nn::Path, size: i64, eps: f64) -> nn::LayerNorm {
     nn::layer_norm(
         path,
         vec![size],

@@ -1,5 +1,5 @@
 //! stancemap's model engine: libtorch through tch and rust-bert's model classes
-//! (DeBERTa-v2 on our own [`deberta_v2`]) behind a small C ABI, built as
+//! (DeBERTa-v2 and MPNet on our own [`deberta_v2`] and [`mpnet`]) behind a small C ABI, built as
 //! `libstancemap_engine.so`.
 //!
 //! It is a crate of its own so that the `stancemap` binary does not link libtorch:
@@ -13,6 +13,7 @@
 //! [`stancemap_engine_free_string`].
 
 pub mod deberta_v2;
+pub mod mpnet;
 
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use tch::{nn, Device, Kind, Tensor};
 
 use deberta_v2::{DebertaV2Classifier, DebertaV2Config};
+use mpnet::{MpnetClassifier, MpnetConfig};
 
 /// Version of the C ABI; `stancemap::models::engine::ENGINE_ABI` must say the same.
 pub const ENGINE_ABI: u32 = 1;
@@ -50,6 +52,8 @@ pub enum Architecture {
     XlmRoberta,
     #[serde(rename = "deberta-v2")]
     DebertaV2,
+    #[serde(rename = "mpnet")]
+    Mpnet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -86,6 +90,7 @@ enum Module {
     DistilBert(DistilBertModelClassifier),
     Roberta(RobertaForSequenceClassification),
     DebertaV2(DebertaV2Classifier),
+    Mpnet(MpnetClassifier),
     BertTagger(BertForTokenClassification),
 }
 
@@ -110,6 +115,7 @@ fn type_name(architecture: Architecture) -> &'static str {
         Architecture::Roberta => "roberta",
         Architecture::XlmRoberta => "xlm-roberta",
         Architecture::DebertaV2 => "deberta-v2",
+        Architecture::Mpnet => "mpnet",
     }
 }
 
@@ -171,6 +177,13 @@ fn build(spec: &NetworkSpec) -> Result<Loaded, Failure> {
                     .map_err(|e| failure_at(config_path, format!("unsupported DeBERTa-v2 configuration: {e}")))?,
             )
         }
+        (Head::Sequence, Architecture::Mpnet) => {
+            let c: MpnetConfig = serde_json::from_value(spec.config.clone()).map_err(typed)?;
+            Module::Mpnet(
+                MpnetClassifier::new(&root, &c, spec.labels as i64)
+                    .map_err(|e| failure_at(config_path, format!("unsupported MPNet configuration: {e}")))?,
+            )
+        }
     };
     weights
         .load(&spec.weights)
@@ -211,6 +224,7 @@ impl Loaded {
                 }
                 Module::Roberta(m) => m.forward_t(Some(&ids), Some(&mask), None, None, None, false).logits,
                 Module::DebertaV2(m) => m.forward(&ids, &mask, types.as_ref()),
+                Module::Mpnet(m) => m.forward(&ids, &mask),
                 Module::BertTagger(m) => {
                     m.forward_t(Some(&ids), Some(&mask), types.as_ref(), None, None, false)
                         .logits

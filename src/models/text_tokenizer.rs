@@ -86,6 +86,8 @@ pub fn vocab_files(architecture: Architecture) -> &'static [&'static str] {
         Architecture::Roberta => &["vocab.json", "merges.txt"],
         Architecture::XlmRoberta => &["sentencepiece.bpe.model"],
         Architecture::DebertaV2 => &["spm.model"],
+        // rust-bert has no MPNet tokenizer: tokenizer.json only.
+        Architecture::Mpnet => &[],
     }
 }
 
@@ -114,6 +116,19 @@ impl TextTokenizer {
             return Ok(TextTokenizer::Fast(Box::new(tokenizer)));
         }
         let files: Vec<PathBuf> = vocab_files(architecture).iter().map(|f| dir.join(f)).collect();
+        let no_fast_tokenizer = || {
+            file_error(
+                dir,
+                format!(
+                    "no tokenizer.json, the only tokenizer stancemap reads for a {} model: save the model's \
+                     tokenizer beside its weights (transformers: AutoTokenizer.from_pretrained(SOURCE).save_pretrained(FOLDER))",
+                    architecture.model_type()
+                ),
+            )
+        };
+        let Some(vocab_path) = files.first() else {
+            return Err(no_fast_tokenizer());
+        };
         if let Some(missing) = files.iter().find(|f| !f.exists()) {
             return Err(file_error(
                 dir,
@@ -126,7 +141,7 @@ impl TextTokenizer {
         }
         let settings = TokenizerSettings::read(dir);
         let as_str = |p: &Path| p.to_string_lossy().into_owned();
-        let vocab = as_str(&files[0]);
+        let vocab = as_str(vocab_path);
         let merges = files.get(1).map(|p| as_str(p));
         // Defaults as rust-bert's TokenizerOption::from_file gives them.
         let built = match architecture {
@@ -151,8 +166,9 @@ impl TextTokenizer {
                 settings.add_prefix_space.unwrap_or(false),
             )
             .map(VocabTokenizer::DebertaV2),
+            Architecture::Mpnet => return Err(no_fast_tokenizer()),
         };
-        let tokenizer = built.map_err(|e| file_error(&files[0], e.to_string()))?;
+        let tokenizer = built.map_err(|e| file_error(vocab_path, e.to_string()))?;
         Ok(TextTokenizer::Vocab {
             tokenizer: Box::new(tokenizer),
             max_tokens,
@@ -262,6 +278,16 @@ mod tests {
         let message = error.to_string();
         assert!(
             message.contains("spm.model") && message.contains("tokenizer.json"),
+            "{message}"
+        );
+        // MPNet has no slow tokenizer to fall back on, even with a vocab.txt there.
+        std::fs::write(dir.path().join("vocab.txt"), "<s>\n<pad>\n</s>\n<unk>\n").unwrap();
+        let Err(error) = TextTokenizer::load("m", dir.path(), Architecture::Mpnet, 16) else {
+            panic!("an mpnet model without tokenizer.json should fail")
+        };
+        let message = error.to_string();
+        assert!(
+            message.contains("tokenizer.json") && message.contains("mpnet") && message.contains("save_pretrained"),
             "{message}"
         );
     }

@@ -87,7 +87,7 @@ fn every_architecture_matches_transformers() {
         .collect();
     assert_eq!(
         architectures.into_iter().collect::<Vec<_>>(),
-        vec!["bert", "deberta-v2", "distilbert", "roberta", "xlm-roberta"]
+        vec!["bert", "deberta-v2", "distilbert", "mpnet", "roberta", "xlm-roberta"]
     );
     // Some come without tokenizer.json, tokenized from their vocabulary files
     // (vocab.txt, vocab.json + merges.txt, sentencepiece models) as the slow
