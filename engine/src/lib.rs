@@ -185,9 +185,7 @@ fn build(spec: &NetworkSpec) -> Result<Loaded, Failure> {
             )
         }
     };
-    weights
-        .load(&spec.weights)
-        .map_err(|e| failure_at(&spec.weights, e.to_string()))?;
+    load_weights(&mut weights, &spec.weights)?;
     // Loading takes the file's dtype: fp16 weights (as the defaults ship) would run in
     // half precision, slowly on CPUs and unlike transformers, which computes in
     // float32 unless told otherwise.
@@ -198,6 +196,50 @@ fn build(spec: &NetworkSpec) -> Result<Loaded, Failure> {
         _weights: weights,
         device,
     })
+}
+
+/// Loads `path` into the var store: a weights file, or every shard a
+/// `model.safetensors.index.json` lists (the binary has checked that they are there),
+/// each holding some of the variables; a variable in none of them is an error.
+fn load_weights(weights: &mut nn::VarStore, path: &Path) -> Result<(), Failure> {
+    if path.file_name().is_none_or(|n| n != "model.safetensors.index.json") {
+        return weights.load(path).map_err(|e| failure_at(path, e.to_string()));
+    }
+    let bad_index = |detail: String| failure_at(path, detail);
+    let raw = std::fs::read_to_string(path).map_err(|e| bad_index(e.to_string()))?;
+    let index: serde_json::Value = serde_json::from_str(&raw).map_err(|e| bad_index(e.to_string()))?;
+    let shards: std::collections::BTreeSet<&str> = index
+        .get("weight_map")
+        .and_then(|m| m.as_object())
+        .ok_or_else(|| bad_index("no weight_map object".into()))?
+        .values()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut missing_everywhere: Option<std::collections::BTreeSet<String>> = None;
+    for shard in shards {
+        let shard_path = dir.join(shard);
+        let missing = weights
+            .load_partial(&shard_path)
+            .map_err(|e| failure_at(&shard_path, e.to_string()))?;
+        let missing: std::collections::BTreeSet<String> = missing.into_iter().collect();
+        missing_everywhere = Some(match missing_everywhere {
+            Some(before) => before.intersection(&missing).cloned().collect(),
+            None => missing,
+        });
+    }
+    match missing_everywhere {
+        Some(missing) if !missing.is_empty() => Err(failure_at(
+            path,
+            format!(
+                "no shard holds {} of the network's variables, {}",
+                missing.len(),
+                missing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )),
+        Some(_) => Ok(()),
+        None => Err(bad_index("the weight_map lists no shards".into())),
+    }
 }
 
 impl Loaded {

@@ -33,18 +33,30 @@ EXPORT_STAMP = "onnx_export.json"
 EXPORT_VERSION = 2
 
 
+SHARD_INDEX = "model.safetensors.index.json"
+
+
 def weights_of(folder: Path) -> Path:
-    for name in ("model.safetensors", "rust_model.ot", "pytorch_model.bin"):
+    """The folder's weights as stancemap names them (src/models/weights.rs): one file, or
+    the index of a sharded model."""
+    for name in ("model.safetensors", SHARD_INDEX, "rust_model.ot", "pytorch_model.bin"):
         if (folder / name).exists():
             return folder / name
     sys.exit(f"{folder}: no model.safetensors in the model folder")
 
 
 def sha256(path: Path) -> str:
+    """SHA-256 of a weights file, or of a sharded model's shards one after another in
+    name order, as stancemap pins them."""
+    if path.name == SHARD_INDEX:
+        files = [path.parent / s for s in sorted(set(json.loads(path.read_text())["weight_map"].values()))]
+    else:
+        files = [path]
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for file in files:
+        with file.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 

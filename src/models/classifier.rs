@@ -12,6 +12,7 @@ use super::engine::{Head, NetworkSpec};
 use super::labels::Labels;
 use super::network::{load_network, Batch, EngineKind, Network, Runtime};
 use super::text_tokenizer::{Encoded, TextTokenizer};
+use super::weights::weights_file;
 use super::ModelError;
 
 /// Model families stancemap runs, named as in `config.json`'s `model_type`.
@@ -85,8 +86,8 @@ pub struct SequenceClassifier {
 }
 
 impl SequenceClassifier {
-    /// Loads a Hugging Face format folder: `config.json`, `model.safetensors` (or
-    /// `rust_model.ot`) and `tokenizer.json` (else the vocabulary files the
+    /// Loads a Hugging Face format folder: `config.json`, `model.safetensors` (or its
+    /// shards, or `rust_model.ot`: [`super::weights`]) and `tokenizer.json` (else the vocabulary files the
     /// architecture's slow tokenizer reads).
     pub fn load(
         name: &str,
@@ -245,19 +246,6 @@ pub(super) fn read_config(name: &str, dir: &Path, architecture: Architecture) ->
         });
     }
     Ok(config)
-}
-
-/// The model folder's weights: `model.safetensors`, else `rust_model.ot`.
-pub(super) fn weights_file(name: &str, dir: &Path) -> Result<PathBuf, ModelError> {
-    ["model.safetensors", "rust_model.ot"]
-        .iter()
-        .map(|f| dir.join(f))
-        .find(|p| p.exists())
-        .ok_or_else(|| ModelError::File {
-            model: name.into(),
-            path: dir.to_path_buf(),
-            detail: "no model.safetensors or rust_model.ot in the model folder".into(),
-        })
 }
 
 /// Longest input the model's position embeddings allow (`config.json`; 512 if unsaid).

@@ -9,9 +9,8 @@ use hf_hub::api::sync::ApiBuilder;
 use hf_hub::{Cache, Repo, RepoType};
 
 use super::text_tokenizer::FAST_TOKENIZER_FILE;
+use super::weights::{is_shard_index, shard_names, WEIGHTS_FILES};
 use super::ModelError;
-
-const WEIGHTS: &[&str] = &["model.safetensors", "rust_model.ot"];
 
 pub fn offline() -> bool {
     std::env::var("HF_HUB_OFFLINE")
@@ -20,7 +19,7 @@ pub fn offline() -> bool {
 
 /// The local folder (a cache snapshot) holding `repo` at `revision`, downloading
 /// what is missing unless offline: `config.json`, the first weights file the repo
-/// has, and `tokenizer.json`, or where the repo has none, `vocab_files` (the
+/// has (with every shard, for a shard index), and `tokenizer.json`, or where the repo has none, `vocab_files` (the
 /// architecture's slow-tokenizer files) with `tokenizer_config.json` if present.
 pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf, ModelError> {
     let hub_repo = Repo::with_revision(repo.to_string(), RepoType::Model, revision.to_string());
@@ -41,9 +40,16 @@ pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf
                 )));
             }
         }
-        if !WEIGHTS.iter().any(|w| cache.get(w).is_some()) {
+        let cached = |weights: &str| match cache.get(weights) {
+            Some(index) if is_shard_index(&index) => {
+                shard_names(&index).is_ok_and(|shards| shards.iter().all(|s| cache.get(s).is_some()))
+            }
+            found => found.is_some(),
+        };
+        if !WEIGHTS_FILES.iter().any(|w| cached(w)) {
             return Err(error(
-                "no model.safetensors or rust_model.ot in the cache and HF_HUB_OFFLINE is set".into(),
+                "no model.safetensors (or all its shards) or rust_model.ot in the cache and HF_HUB_OFFLINE is set"
+                    .into(),
             ));
         }
         return folder_of(config, &error);
@@ -66,8 +72,14 @@ pub fn fetch(repo: &str, revision: &str, vocab_files: &[&str]) -> Result<PathBuf
         let _ = api_repo.get("tokenizer_config.json");
     }
     let mut last_error = None;
-    for weights in WEIGHTS {
+    for weights in WEIGHTS_FILES {
         match api_repo.get(weights) {
+            Ok(index) if is_shard_index(&index) => {
+                for shard in shard_names(&index).map_err(&error)? {
+                    api_repo.get(&shard).map_err(|e| error(format!("{shard}: {e}")))?;
+                }
+                return folder_of(config, &error);
+            }
             Ok(_) => return folder_of(config, &error),
             Err(e) => last_error = Some(format!("{weights}: {e}")),
         }

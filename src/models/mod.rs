@@ -15,6 +15,7 @@ pub mod onnx;
 pub mod registry;
 pub mod text_tokenizer;
 pub mod token_tagger;
+pub mod weights;
 
 use std::path::{Path, PathBuf};
 

@@ -152,7 +152,7 @@ pub fn export_problem(dir: &Path, weights: &Path, head: Head, precision: Precisi
             stamp.weights
         ));
     }
-    match super::registry::sha256_file(weights) {
+    match super::weights::sha256_weights(weights) {
         Ok(hash) if hash == stamp.weights_sha256 => None,
         Ok(_) => Some(format!(
             "{} was exported from other weights than {} (retrained?): {remedy}",
@@ -301,7 +301,7 @@ mod tests {
             serde_json::json!({"export_version": 2, "weights": "model.safetensors", "weights_sha256": hash, "head": head})
                 .to_string()
         };
-        let hash = super::super::registry::sha256_file(&weights).unwrap();
+        let hash = super::super::weights::sha256_weights(&weights).unwrap();
         std::fs::write(dir.path().join(EXPORT_STAMP), stamp(&hash, "sequence")).unwrap();
         assert_eq!(
             export_problem(dir.path(), &weights, Head::Sequence, Precision::Fp32),

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::classifier::Architecture;
 use super::ModelError;
@@ -176,8 +175,8 @@ impl ResolvedModel {
                 detail: "no config.json here: is this a Hugging Face model folder?".into(),
             });
         }
-        let weights = super::classifier::weights_file(&spec.name, &dir)?;
-        let weights_sha256 = sha256_file(&weights).map_err(|e| ModelError::File {
+        let weights = super::weights::weights_file(&spec.name, &dir)?;
+        let weights_sha256 = super::weights::sha256_weights(&weights).map_err(|e| ModelError::File {
             model: spec.name.clone(),
             path: weights.clone(),
             detail: e.to_string(),
@@ -196,7 +195,7 @@ impl ResolvedModel {
             Task::Attribution => super::engine::Head::Token,
             Task::Tone | Task::Stance => super::engine::Head::Sequence,
         };
-        let weights = super::classifier::weights_file(&self.spec.name, &self.dir)?;
+        let weights = super::weights::weights_file(&self.spec.name, &self.dir)?;
         super::network::choose_engine(
             &self.spec.name,
             &self.dir,
@@ -205,37 +204,6 @@ impl ResolvedModel {
             runtime.for_model(self.spec.precision),
         )
     }
-}
-
-/// SHA-256 of a file, in lower-case hex. Remembered per path, size and modification
-/// time for the life of the process: a run hashes each model's weights once, to pin
-/// them in the manifest, and checks the model's ONNX export against the same hash.
-pub(super) fn sha256_file(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
-    static KNOWN: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<Key, String>>> =
-        std::sync::OnceLock::new();
-    let metadata = std::fs::metadata(path)?;
-    let key = (path.to_path_buf(), metadata.len(), metadata.modified().ok());
-    let known = KNOWN.get_or_init(Default::default);
-    if let Some(hash) = known.lock().ok().and_then(|k| k.get(&key).cloned()) {
-        return Ok(hash);
-    }
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    if let Ok(mut known) = known.lock() {
-        known.insert(key, hash.clone());
-    }
-    Ok(hash)
 }
 
 /// Models by task, for manifests and summaries.

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use tokenizers::Tokenizer;
 
-use super::classifier::{position_limit, read_config, weights_file, Architecture};
+use super::classifier::{position_limit, read_config, Architecture};
 use super::engine::{Head, NetworkSpec};
 use super::labels::Labels;
 use super::network::{load_network, Batch, EngineKind, Network, Runtime};
 use super::text_tokenizer::{load_fast, FAST_TOKENIZER_FILE};
+use super::weights::weights_file;
 use super::ModelError;
 
 /// How documents are cut for the model.
