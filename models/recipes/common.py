@@ -239,10 +239,12 @@ def fit_temperature(logits: torch.Tensor, gold: torch.Tensor) -> dict:
 
 
 def export(model, tokenizer, out: Path) -> None:
-    """fp16 safetensors with the tokenizer files; written beside, then moved into place."""
+    """fp16 safetensors (sharded where over 90 MB) with the tokenizer files; written
+    beside, then moved into place."""
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    model.half().save_pretrained(tmp, safe_serialization=True)
+    # Shards under a git host's 100 MB file limit (MPNet-base: three; MiniLM: one file).
+    model.half().save_pretrained(tmp, safe_serialization=True, max_shard_size="90MB")
     model.float()
     tokenizer.save_pretrained(tmp)
     if out.exists():
