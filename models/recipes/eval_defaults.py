@@ -3,6 +3,11 @@ model cards and prints a Markdown table (also written to out/eval/summary.json).
 
     .venv/bin/python models/recipes/eval_defaults.py [--bin target/release/stancemap]   # or: make eval-defaults
 
+`--stance-model NAME` runs the NLI and stance checks of another registered stance
+model instead (an opt-in one, or a candidate named by `--models FILE`):
+
+    .venv/bin/python models/recipes/eval_defaults.py --stance-model nli-mpnet
+
 `--int8-check` runs every check at `--precision fp32` and at `--precision int8` and
 prints each figure's change: a model may declare `precision = "int8"` in
 models/models.toml only where every figure of its task moves by at most 0.005.
@@ -58,6 +63,9 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--int8-check", action="store_true",
                    help="every check at fp32 and at int8, with the change of each figure")
+    p.add_argument("--stance-model", help="only the NLI and stance checks, of this registered stance model")
+    p.add_argument("--models", action="append", default=[], type=Path,
+                   help="registry files adding models (stancemap's --models); repeatable")
     args = p.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     heldout, _, _ = snli_splits(13)
@@ -68,7 +76,8 @@ def main():
     if args.int8_check:
         return int8_check(args)
     rows = run_checks(args, [])
-    (OUT / "summary.json").write_text(json.dumps(rows, indent=2))
+    summary = f"summary-{args.stance_model}.json" if args.stance_model else "summary.json"
+    (OUT / summary).write_text(json.dumps(rows, indent=2))
     print("| check | model | n | figure | value | bar |")
     print("|---|---|---|---|---|---|")
     for r in rows:
@@ -99,9 +108,13 @@ def int8_check(args):
 
 def run_checks(args, flags):
     rows = []
-    for name, task, fmt, data, extra, key, threshold in checks():
+    chosen = [c for c in checks() if not args.stance_model or c[1] in ("nli", "stance")]
+    model_flags = [flag for registry in args.models for flag in ("--models", str(registry))]
+    if args.stance_model:
+        model_flags += ["--model", args.stance_model]
+    for name, task, fmt, data, extra, key, threshold in chosen:
         cmd = [str(args.bin), "eval", "--json", "--quiet", "--threads", str(args.threads), "--task", task,
-               "--format", fmt, "--data", str(data), *extra, *flags]
+               "--format", fmt, "--data", str(data), *extra, *model_flags, *flags]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
@@ -114,7 +127,8 @@ def run_checks(args, flags):
                      "f1_avg": report.get("f1_avg"), "pearson_r": report.get("pearson_r"),
                      "seconds": round(report["seconds"], 1),
                      "command": " ".join(["stancemap", *cmd[1:]]).replace(str(SHARED), "../shared/data")})
-        (OUT / f"{task}-{fmt}-{Path(data).stem}{''.join(flags[-1:]) and '-' + flags[-1]}.json").write_text(json.dumps(report, indent=2))
+        tag = "".join(f"-{part}" for part in [args.stance_model, *flags[-1:]] if part)
+        (OUT / f"{task}-{fmt}-{Path(data).stem}{tag}.json").write_text(json.dumps(report, indent=2))
         print(f"{name}: {key} {value:.4f}" if value is not None else f"{name}: {key} n/a", file=sys.stderr)
     return rows
 
