@@ -69,27 +69,61 @@ fn serve(folder: PathBuf, repo: &'static str) -> (String, Arc<AtomicUsize>) {
     (address, requests)
 }
 
-fn hub_registry(dir: &std::path::Path) -> PathBuf {
+/// The Hub model a test scores with: `hub-{task}`, from the repo `stancemap/tiny-{task}`.
+#[derive(Clone, Copy)]
+struct HubModel {
+    task: &'static str,
+    architecture: &'static str,
+}
+
+const TONE: HubModel = HubModel {
+    task: "tone",
+    architecture: "bert",
+};
+
+fn hub_registry(dir: &std::path::Path, model: HubModel) -> PathBuf {
     let path = dir.join("hub.toml");
+    let HubModel { task, architecture } = model;
     std::fs::write(
         &path,
-        "[[models]]\nname = \"hub-tone\"\ntask = \"tone\"\narchitecture = \"bert\"\nsource = { type = \"hub\", repo = \"stancemap/tiny-tone\", revision = \"main\" }\n",
+        format!("[[models]]\nname = \"hub-{task}\"\ntask = \"{task}\"\narchitecture = \"{architecture}\"\nsource = {{ type = \"hub\", repo = \"stancemap/tiny-{task}\", revision = \"main\" }}\n"),
     )
     .unwrap();
     path
 }
 
 fn score(dir: &std::path::Path, hf_home: &std::path::Path, envs: &[(&str, &str)]) -> std::process::Output {
+    score_with(TONE, dir, hf_home, envs)
+}
+
+fn score_with(
+    model: HubModel,
+    dir: &std::path::Path,
+    hf_home: &std::path::Path,
+    envs: &[(&str, &str)],
+) -> std::process::Output {
     let rows = dir.join("rows.jsonl");
-    std::fs::write(&rows, "{\"id\": \"1\", \"text\": \"The war must end.\"}\n").unwrap();
+    std::fs::write(
+        &rows,
+        "{\"id\": \"1\", \"text\": \"The war must end.\", \"target\": \"ending the war\"}\n",
+    )
+    .unwrap();
     let mut command = stancemap();
     command
-        .args(["score", "--quiet", "--task", "tone", "--model", "hub-tone", "--input"])
+        .args([
+            "score",
+            "--quiet",
+            "--task",
+            model.task,
+            "--model",
+            &format!("hub-{}", model.task),
+            "--input",
+        ])
         .arg(&rows)
         .arg("--out")
-        .arg(dir.join("tone.parquet"))
+        .arg(dir.join(format!("{}.parquet", model.task)))
         .arg("--models")
-        .arg(hub_registry(dir))
+        .arg(hub_registry(dir, model))
         .env("HF_HOME", hf_home)
         .env_remove("HF_HUB_OFFLINE")
         .env_remove("HF_ENDPOINT");
@@ -171,4 +205,54 @@ fn a_hub_model_without_tokenizer_json_brings_its_vocabulary_files() {
     );
     assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
     assert_eq!(read_table(dir.path(), "tone.parquet").height(), 1);
+}
+
+#[test]
+fn a_sharded_hub_model_brings_every_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let hf_home = dir.path().join("hf");
+    let fixture = project_file("tests/fixtures/tiny_models/mpnet-nli-ent0-shards");
+    let (endpoint, _) = serve(fixture.clone(), "stancemap/tiny-stance");
+    let model = HubModel {
+        task: "stance",
+        architecture: "mpnet",
+    };
+    let first = score_with(model, dir.path(), &hf_home, &[("HF_ENDPOINT", &endpoint)]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let snapshot = hf_home
+        .join("hub/models--stancemap--tiny-stance/snapshots")
+        .join(COMMIT);
+    let shards: Vec<_> = std::fs::read_dir(&fixture)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("model-") && name.ends_with(".safetensors"))
+        .collect();
+    assert!(shards.len() >= 2, "{shards:?}");
+    for file in shards
+        .iter()
+        .map(String::as_str)
+        .chain(["model.safetensors.index.json"])
+    {
+        assert!(snapshot.join(file).exists(), "{file} not cached");
+    }
+    let offline = score_with(
+        model,
+        dir.path(),
+        &hf_home,
+        &[("HF_HUB_OFFLINE", "1"), ("HF_ENDPOINT", "http://127.0.0.1:9")],
+    );
+    assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
+    assert_eq!(read_table(dir.path(), "stance.parquet").height(), 1);
+    // A shard missing from the cache: offline, the model is refused, not half loaded.
+    let first_shard = snapshot.join(&shards[0]);
+    std::fs::remove_file(&first_shard).unwrap();
+    let broken = score_with(
+        model,
+        dir.path(),
+        &hf_home,
+        &[("HF_HUB_OFFLINE", "1"), ("HF_ENDPOINT", "http://127.0.0.1:9")],
+    );
+    assert_eq!(broken.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&broken.stderr);
+    assert!(message.contains("shards") && message.contains("HF_HUB_OFFLINE"), "{message}");
 }
