@@ -28,7 +28,7 @@ setup: $(VENV)/.ready onnx
 # The ONNX Runtime engine's graphs: each shipped model and each tiny test model
 # exported beside its weights (seconds; skipped where onnx_export.json already names
 # the weights' hash, so a retrained model is exported again).
-ONNX_MODELS = models/tone-minilm models/nli-minilm models/attribution-tagger $(wildcard tests/fixtures/tiny_models/*)
+ONNX_MODELS = models/tone-minilm models/nli-minilm models/nli-mpnet models/attribution-tagger $(wildcard tests/fixtures/tiny_models/*)
 onnx: $(VENV)/.ready
 	@$(VENV)/bin/python models/recipes/export_onnx.py --if-stale --quiet $(ONNX_MODELS)
 

@@ -254,5 +254,8 @@ fn a_sharded_hub_model_brings_every_shard() {
     );
     assert_eq!(broken.status.code(), Some(1));
     let message = String::from_utf8_lossy(&broken.stderr);
-    assert!(message.contains("shards") && message.contains("HF_HUB_OFFLINE"), "{message}");
+    assert!(
+        message.contains("shards") && message.contains("HF_HUB_OFFLINE"),
+        "{message}"
+    );
 }

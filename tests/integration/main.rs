@@ -19,6 +19,7 @@ mod hub_download;
 mod interviews;
 mod labels;
 mod model_parity;
+mod mpnet_stance;
 mod polnear_attribution;
 mod report_browser;
 mod resume;
