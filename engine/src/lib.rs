@@ -29,7 +29,7 @@ use deberta_v2::{DebertaV2Classifier, DebertaV2Config};
 use mpnet::{MpnetClassifier, MpnetConfig};
 
 /// Version of the C ABI; `stancemap::models::engine::ENGINE_ABI` must say the same.
-pub const ENGINE_ABI: u32 = 1;
+pub const ENGINE_ABI: u32 = 2;
 
 /// Which head a network has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -70,7 +70,9 @@ pub struct NetworkSpec {
     pub architecture: Architecture,
     pub config: serde_json::Value,
     pub config_path: PathBuf,
-    pub weights: PathBuf,
+    /// The files holding the weights: one, or every shard of a sharded model (the
+    /// binary reads the shard index and checks they are there).
+    pub weight_files: Vec<PathBuf>,
     pub labels: usize,
     pub device: SpecDevice,
 }
@@ -185,7 +187,7 @@ fn build(spec: &NetworkSpec) -> Result<Loaded, Failure> {
             )
         }
     };
-    load_weights(&mut weights, &spec.weights)?;
+    load_weights(&mut weights, &spec.weight_files)?;
     // Loading takes the file's dtype: fp16 weights (as the defaults ship) would run in
     // half precision, slowly on CPUs and unlike transformers, which computes in
     // float32 unless told otherwise.
@@ -198,31 +200,22 @@ fn build(spec: &NetworkSpec) -> Result<Loaded, Failure> {
     })
 }
 
-/// Loads `path` into the var store: a weights file, or every shard a
-/// `model.safetensors.index.json` lists (the binary has checked that they are there),
-/// each holding some of the variables; a variable in none of them is an error.
-fn load_weights(weights: &mut nn::VarStore, path: &Path) -> Result<(), Failure> {
-    if path.file_name().is_none_or(|n| n != "model.safetensors.index.json") {
-        return weights.load(path).map_err(|e| failure_at(path, e.to_string()));
+/// Loads the weights into the var store: one file, or several shards each holding
+/// some of the variables; a variable in none of them is an error.
+fn load_weights(weights: &mut nn::VarStore, files: &[PathBuf]) -> Result<(), Failure> {
+    let [first, rest @ ..] = files else {
+        return Err(failure("no weights files in the network spec"));
+    };
+    if rest.is_empty() {
+        return weights.load(first).map_err(|e| failure_at(first, e.to_string()));
     }
-    let bad_index = |detail: String| failure_at(path, detail);
-    let raw = std::fs::read_to_string(path).map_err(|e| bad_index(e.to_string()))?;
-    let index: serde_json::Value = serde_json::from_str(&raw).map_err(|e| bad_index(e.to_string()))?;
-    let shards: std::collections::BTreeSet<&str> = index
-        .get("weight_map")
-        .and_then(|m| m.as_object())
-        .ok_or_else(|| bad_index("no weight_map object".into()))?
-        .values()
-        .filter_map(|v| v.as_str())
-        .collect();
-    let dir = path.parent().unwrap_or(Path::new("."));
     let mut missing_everywhere: Option<std::collections::BTreeSet<String>> = None;
-    for shard in shards {
-        let shard_path = dir.join(shard);
-        let missing = weights
-            .load_partial(&shard_path)
-            .map_err(|e| failure_at(&shard_path, e.to_string()))?;
-        let missing: std::collections::BTreeSet<String> = missing.into_iter().collect();
+    for shard in files {
+        let missing: std::collections::BTreeSet<String> = weights
+            .load_partial(shard)
+            .map_err(|e| failure_at(shard, e.to_string()))?
+            .into_iter()
+            .collect();
         missing_everywhere = Some(match missing_everywhere {
             Some(before) => before.intersection(&missing).cloned().collect(),
             None => missing,
@@ -230,15 +223,14 @@ fn load_weights(weights: &mut nn::VarStore, path: &Path) -> Result<(), Failure> 
     }
     match missing_everywhere {
         Some(missing) if !missing.is_empty() => Err(failure_at(
-            path,
+            first,
             format!(
                 "no shard holds {} of the network's variables, {}",
                 missing.len(),
                 missing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
             ),
         )),
-        Some(_) => Ok(()),
-        None => Err(bad_index("the weight_map lists no shards".into())),
+        _ => Ok(()),
     }
 }
 
@@ -464,7 +456,7 @@ mod tests {
     fn a_tagger_head_on_roberta_is_refused_with_the_config_named() {
         let spec = serde_json::json!({
             "head": "token", "architecture": "roberta", "config": {}, "config_path": "/m/config.json",
-            "weights": "/m/model.safetensors", "labels": 3, "device": {"type": "cpu"}
+            "weight_files": ["/m/model.safetensors"], "labels": 3, "device": {"type": "cpu"}
         });
         let failure = load(&spec.to_string()).unwrap_err();
         assert_eq!(failure["path"], "/m/config.json");
@@ -480,7 +472,7 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
         let spec = serde_json::json!({
             "head": "sequence", "architecture": "bert", "config": config,
-            "config_path": dir.join("config.json"), "weights": dir.join("model.safetensors"),
+            "config_path": dir.join("config.json"), "weight_files": [dir.join("model.safetensors")],
             "labels": 3, "device": {"type": "cpu"}
         });
         load(&spec.to_string()).unwrap()

@@ -12,7 +12,7 @@ use super::engine::{Head, NetworkSpec};
 use super::labels::Labels;
 use super::network::{load_network, Batch, EngineKind, Network, Runtime};
 use super::text_tokenizer::{Encoded, TextTokenizer};
-use super::weights::weights_file;
+use super::weights::{weight_files_of, weights_file};
 use super::ModelError;
 
 /// Model families stancemap runs, named as in `config.json`'s `model_type`.
@@ -107,6 +107,7 @@ impl SequenceClassifier {
                 architecture,
                 config: config.clone(),
                 config_path: dir.join("config.json"),
+                weight_files: weight_files_of(name, &weights_file)?,
                 weights: weights_file.clone(),
                 labels: labels.names.len(),
                 device: runtime.device,

@@ -23,7 +23,7 @@ use super::{Architecture, ResolvedDevice};
 
 /// Version of the C ABI between the binary and the engine library (`engine/`'s
 /// `ENGINE_ABI` says the same); a mismatch means a stale library beside the binary.
-pub const ENGINE_ABI: u32 = 1;
+pub const ENGINE_ABI: u32 = 2;
 
 // The platform's shared-library suffix as a literal, for concat! (which cannot take
 // std::env::consts::DLL_SUFFIX).
@@ -62,7 +62,12 @@ pub struct NetworkSpec {
     /// The model's `config.json`.
     pub config: serde_json::Value,
     pub config_path: PathBuf,
+    /// The weights as the folder names them (a file, or a shard index): what the
+    /// engine choice and the ONNX export stamp go by.
     pub weights: PathBuf,
+    /// The files holding them ([`super::weights::weight_files`]): the engine loads
+    /// these, so it never reads a shard index itself.
+    pub weight_files: Vec<PathBuf>,
     /// Number of labels of the head (`id2label`).
     pub labels: usize,
     pub device: ResolvedDevice,
@@ -354,6 +359,7 @@ mod tests {
             }),
             config_path: PathBuf::from("/nowhere/config.json"),
             weights: PathBuf::from("/nowhere/model.safetensors"),
+            weight_files: vec![PathBuf::from("/nowhere/model.safetensors")],
             labels: 2,
             device: ResolvedDevice::Cpu,
         };

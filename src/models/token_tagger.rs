@@ -13,7 +13,7 @@ use super::engine::{Head, NetworkSpec};
 use super::labels::Labels;
 use super::network::{load_network, Batch, EngineKind, Network, Runtime};
 use super::text_tokenizer::{load_fast, FAST_TOKENIZER_FILE};
-use super::weights::weights_file;
+use super::weights::{weight_files_of, weights_file};
 use super::ModelError;
 
 /// How documents are cut for the model.
@@ -93,6 +93,7 @@ impl TokenTagger {
                 architecture,
                 config: config.clone(),
                 config_path,
+                weight_files: weight_files_of(name, &weights_file)?,
                 weights: weights_file.clone(),
                 labels: labels.names.len(),
                 device: runtime.device,

@@ -35,6 +35,15 @@ pub fn weights_file(name: &str, dir: &Path) -> Result<PathBuf, ModelError> {
         })
 }
 
+/// [`weight_files`] for model `name`, its failure a [`ModelError`] naming the weights.
+pub fn weight_files_of(name: &str, weights: &Path) -> Result<Vec<PathBuf>, ModelError> {
+    weight_files(weights).map_err(|detail| ModelError::File {
+        model: name.into(),
+        path: weights.to_path_buf(),
+        detail,
+    })
+}
+
 /// Whether `weights` names a shard index rather than a weights file.
 pub fn is_shard_index(weights: &Path) -> bool {
     weights.file_name().is_some_and(|n| n == SHARD_INDEX)
