@@ -568,10 +568,12 @@ impl DebertaV2Classifier {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn config(extra: serde_json::Value) -> DebertaV2Config {
+    /// A one-layer encoder's configuration with `extra` fields over it (the encoder
+    /// tests of every architecture here).
+    pub(crate) fn small_config<T: serde::de::DeserializeOwned>(extra: serde_json::Value) -> T {
         let mut base = serde_json::json!({
             "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1,
             "num_attention_heads": 2, "intermediate_size": 16
@@ -580,6 +582,10 @@ mod tests {
             map.extend(more.clone());
         }
         serde_json::from_value(base).unwrap()
+    }
+
+    fn config(extra: serde_json::Value) -> DebertaV2Config {
+        small_config(extra)
     }
 
     #[test]

@@ -242,16 +242,7 @@ mod tests {
 
     #[test]
     fn bad_configurations_are_refused_with_a_reason() {
-        let config = |extra: serde_json::Value| -> MpnetConfig {
-            let mut base = serde_json::json!({
-                "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 1,
-                "num_attention_heads": 2, "intermediate_size": 16
-            });
-            if let (Some(map), Some(more)) = (base.as_object_mut(), extra.as_object()) {
-                map.extend(more.clone());
-            }
-            serde_json::from_value(base).unwrap()
-        };
+        let config = crate::deberta_v2::tests::small_config::<MpnetConfig>;
         assert!(config(serde_json::json!({})).validate().is_ok());
         let bad = config(serde_json::json!({"num_attention_heads": 3}));
         assert!(bad.validate().unwrap_err().contains("multiple"));
