@@ -13,6 +13,11 @@ buckets), randomly initialised with MiniLM's tokenizer, for stancemap's own
 DeBERTa implementation. Throughput counts scoring only (model loading excluded on
 both sides); stance counts premise–hypothesis pairs (two per statement and target).
 
+Then the shipped stance models of models/models.toml on the same stance rows, in the
+same command: the default nli-minilm against the opt-in nli-mpnet (MPNet-base), on
+ONNX Runtime fp32 and int8, as the ratio of their throughputs (`--no-shipped` skips
+it; the models' ONNX graphs come from `make setup`).
+
     make bench            # or: .venv/bin/python bench/bench_scoring.py --threads 2
 """
 import argparse
@@ -141,7 +146,7 @@ def sentences(n):
     return unique
 
 
-def rust_score(task, rows, model, threads, batch, engine="onnx", precision="fp32"):
+def rust_score(task, rows, model, threads, batch, engine="onnx", precision="fp32", registry=None):
     data = OUT / f"{model}.jsonl"
     with data.open("w", encoding="utf-8") as f:
         for row in rows:
@@ -149,7 +154,7 @@ def rust_score(task, rows, model, threads, batch, engine="onnx", precision="fp32
     binary = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "stancemap"
     started = time.perf_counter()
     out = subprocess.run([str(binary), "score", "--task", task, "--input", str(data), "--out", str(OUT / f"{model}.parquet"),
-                          "--models", str(OUT / "bench.toml"), "--model", model, "--threads", str(threads),
+                          "--models", str(registry or OUT / "bench.toml"), "--model", model, "--threads", str(threads),
                           "--batch-size", str(batch), "--device", "cpu", "--engine", engine,
                           "--precision", precision],
                          check=True, capture_output=True, text=True).stdout
@@ -178,11 +183,36 @@ def tone_difference(model, outputs):
     return worst
 
 
+def shipped_stance(stance_rows, threads, batch):
+    """Pairs per second of the shipped stance models on the same rows, each engine
+    precision run twice in alternation (this VM's timings drift) and the faster kept."""
+    registry = REPO / "models" / "models.toml"
+    pairs = 2 * len(stance_rows)
+    best = {}
+    for _ in range(2):
+        for model in ("nli-minilm", "nli-mpnet"):
+            for precision in ("fp32", "int8"):
+                seconds, _ = rust_score("stance", stance_rows, model, threads, batch, "onnx", precision, registry)
+                key = (model, precision)
+                best[key] = min(best.get(key, seconds), seconds)
+    print(f"shipped stance models, {pairs} pairs, ONNX Runtime, {threads} threads, batch {batch} "
+          "(best of two alternating rounds)")
+    print(f"{'model':12s} {'precision':9s} {'pairs/s':>8s} {'time vs nli-minilm at that precision':>38s}")
+    rows = []
+    for (model, precision), seconds in sorted(best.items()):
+        relative = seconds / best[("nli-minilm", precision)]
+        print(f"{model:12s} {precision:9s} {pairs / seconds:8.1f} {relative:38.2f}")
+        rows.append({"model": model, "precision": precision, "pairs": pairs, "per_second": pairs / seconds,
+                     "time_vs_nli_minilm": relative})
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--statements", type=int, default=1024)
+    ap.add_argument("--no-shipped", action="store_true", help="skip the shipped stance models' comparison")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     tone = build("minilm-tone", {0: "negative", 1: "neutral", 2: "positive"})
@@ -246,8 +276,9 @@ def main():
                      "share_of_ceiling": of_ceiling})
     print("tone probabilities against transformers, max |difference|: "
           + ", ".join(f"{m} {e} {p} {d:.2e}" for (m, e, p), d in differences.items()))
+    shipped = [] if args.no_shipped else shipped_stance(stance_rows, args.threads, args.batch_size)
     print(json.dumps({"threads": args.threads, "ceiling": ceiling, "rows": rows,
-                      "differences": {" ".join(k): v for k, v in differences.items()}}))
+                      "differences": {" ".join(k): v for k, v in differences.items()}, "shipped_stance": shipped}))
 
 
 if __name__ == "__main__":
