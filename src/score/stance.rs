@@ -100,13 +100,84 @@ impl Target {
 
     /// The favour and against hypotheses for `text`, with the target named as the text
     /// names it ([`Target::name_in`]).
+    ///
+    /// Where every mention of the target is the object of a verb that undoes it
+    /// ("lifting sanctions", "any accord that lifted the sanctions"), the statement is
+    /// read for or against the undoing, and that side counts against or for the target:
+    /// the favour hypothesis is "The speaker opposes lifting sanctions.". NLI models read
+    /// an objection to the change as opposition to the thing (issue #16: "lifting
+    /// sanctions before a ceasefire would be rewarding aggression" read −0.61 toward
+    /// sanctions). Only the default templates are turned so; a study's own are kept.
     pub fn hypotheses_for(&self, text: &str) -> (String, String) {
         let name = self.name_in(text);
+        let default_templates = self.favor_template == DEFAULT_FAVOR && self.against_template == DEFAULT_AGAINST;
+        if let Some(undoing) = default_templates
+            .then(|| undoing_of(&text.to_lowercase(), name))
+            .flatten()
+        {
+            let undone = format!("{undoing} {name}");
+            return (
+                self.against_template.replace("{}", &undone),
+                self.favor_template.replace("{}", &undone),
+            );
+        }
         (
             self.favor_template.replace("{}", name),
             self.against_template.replace("{}", name),
         )
     }
+}
+
+/// Verbs that undo their object, as a gerund and the forms a statement uses.
+const UNDOING_VERBS: &[(&str, &[&str])] = &[
+    ("lifting", &["lift", "lifts", "lifted", "lifting"]),
+    ("easing", &["ease", "eases", "eased", "easing"]),
+    ("scrapping", &["scrap", "scraps", "scrapped", "scrapping"]),
+    ("dropping", &["drop", "drops", "dropped", "dropping"]),
+    ("removing", &["remove", "removes", "removed", "removing"]),
+    ("repealing", &["repeal", "repeals", "repealed", "repealing"]),
+    ("abandoning", &["abandon", "abandons", "abandoned", "abandoning"]),
+    ("relaxing", &["relax", "relaxes", "relaxed", "relaxing"]),
+    ("loosening", &["loosen", "loosens", "loosened", "loosening"]),
+    ("abolishing", &["abolish", "abolishes", "abolished", "abolishing"]),
+    (
+        "cancelling",
+        &["cancel", "cancels", "cancelled", "canceled", "cancelling", "canceling"],
+    ),
+    ("ending", &["end", "ends", "ended", "ending"]),
+];
+
+/// Words that may stand between the undoing verb and the name ("lifting the sanctions").
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "all", "any", "these", "those", "its", "their", "our", "existing",
+];
+
+/// The undoing verb's gerund when every mention of `name` in lower-cased `lower_text`
+/// is its object; `None` when any mention is not, or the text does not name it.
+fn undoing_of(lower_text: &str, name: &str) -> Option<&'static str> {
+    let name = name.trim().to_lowercase();
+    let bare = ["a ", "an ", "the "]
+        .iter()
+        .find_map(|article| name.strip_prefix(article))
+        .unwrap_or(&name);
+    if bare.is_empty() {
+        return None;
+    }
+    let mut found = None;
+    for start in crate::text::whole_words(lower_text, bare) {
+        let mut before = lower_text[..start]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .rev()
+            .skip_while(|w| DETERMINERS.contains(w));
+        let word = before.next()?;
+        let (gerund, _) = UNDOING_VERBS.iter().find(|(_, forms)| forms.contains(&word))?;
+        if found.is_some_and(|seen| seen != *gerund) {
+            return None;
+        }
+        found = Some(*gerund);
+    }
+    found
 }
 
 /// Whether lower-cased `text` holds `name` as whole words, with or without its article.
@@ -301,6 +372,48 @@ impl Scorer for StanceScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_named_only_as_what_is_undone_is_read_through_the_undoing() {
+        let mut sanctions = Target::new("sanctions", "sanctions on Kestria");
+        sanctions.aliases = vec!["the sanctions".into(), "sanctions".into()];
+        let turned = |text: &str| sanctions.hypotheses_for(text);
+        assert_eq!(
+            turned("lifting sanctions before a ceasefire would be \"rewarding aggression.\""),
+            (
+                "The speaker opposes lifting the sanctions.".to_string(),
+                "The speaker supports lifting the sanctions.".to_string()
+            )
+        );
+        assert_eq!(
+            turned("easing sanctions on Kestria would be a betrayal").0,
+            "The speaker opposes easing sanctions on Kestria."
+        );
+        assert_eq!(
+            turned("any accord that lifted all the sanctions").0,
+            "The speaker opposes lifting the sanctions."
+        );
+        // A mention that is not undone keeps the plain reading, as does a verb that does
+        // not undo its object and a word that only begins like one.
+        for text in [
+            "sanctions should stay; lifting sanctions would be a mistake",
+            "sanctions on Kestria should be doubled",
+            "we endorse sanctions",
+            "the weekend sanctions",
+        ] {
+            assert_eq!(
+                turned(text).0,
+                format!("The speaker supports {}.", sanctions.name_in(text)),
+                "{text}"
+            );
+        }
+        // A study's own templates and claim-shaped targets are left as they are.
+        let claim = Target::new("c", "sanctions should be lifted");
+        assert_eq!(
+            claim.hypotheses_for("ending sanctions should be lifted").0,
+            "The speaker agrees that sanctions should be lifted."
+        );
+    }
 
     #[test]
     fn a_target_is_named_as_the_statement_names_it() {

@@ -3,6 +3,10 @@
 //! The NLI held-out bar needs the recipe's seeded split and is measured by
 //! `make eval-defaults` instead.
 
+use std::path::Path;
+
+use polars::prelude::DataFrame;
+
 use crate::common::*;
 
 /// `stancemap eval --json` with the default model of the task; None without ../shared.
@@ -122,23 +126,7 @@ fn stance_model_reads_statements_about_other_things_as_neutral() {
             })
         })
         .collect();
-    let input = dir.path().join("pairs.jsonl");
-    std::fs::write(&input, rows).unwrap();
-    let scores = dir.path().join("scores.parquet");
-    let scored = run(&[
-        "score",
-        "-q",
-        "--task",
-        "stance",
-        "--threads",
-        "1",
-        "-i",
-        input.to_str().unwrap(),
-        "-o",
-        scores.to_str().unwrap(),
-    ]);
-    assert!(scored.status.success(), "{}", String::from_utf8_lossy(&scored.stderr));
-    let scores = read_table(dir.path(), "scores.parquet");
+    let scores = score_stance_with_the_default(dir.path(), &rows);
     let target_of = strings(&scores, "target_id");
     let labels = strings(&scores, "label");
     let (favor, against) = (floats(&scores, "p_favor"), floats(&scores, "p_against"));
@@ -161,4 +149,66 @@ fn stance_model_reads_statements_about_other_things_as_neutral() {
         "leaning (|mean p_favor − p_against| > 0.05) or rarely none (< 0.75) on unrelated news: {failures:?}\n{}",
         figures.join("\n")
     );
+}
+
+/// A position on undoing a target is a position on the target, the other way round:
+/// the shipped model reads "lifting sanctions … would help" as for the sanctions when
+/// asked about the sanctions, and right when asked about lifting them
+/// (`Target::hypotheses_for`). Sentences written for this check, none from the sample
+/// corpus.
+#[test]
+fn positions_on_undoing_a_target_read_the_other_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("Lifting sanctions on Kestria would help ordinary people.", -1.0),
+        ("We must start lifting sanctions on Kestria now.", -1.0),
+        ("Easing sanctions on Kestria is the right thing to do.", -1.0),
+        ("Easing sanctions on Kestria would be a disaster.", 1.0),
+        ("Sanctions on Kestria must stay.", 1.0),
+    ];
+    let rows: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (text, _))| {
+            serde_json::json!({"id": i.to_string(), "text": text, "target": "sanctions on Kestria"}).to_string() + "\n"
+        })
+        .collect();
+    let scores = score_stance_with_the_default(dir.path(), &rows);
+    let ids = strings(&scores, "id");
+    let (favor, against) = (floats(&scores, "p_favor"), floats(&scores, "p_against"));
+    let wrong: Vec<String> = (0..scores.height())
+        .filter_map(|i| {
+            let case: usize = ids[i].as_deref()?.parse().ok()?;
+            let (text, sign) = cases[case];
+            let lean = favor[i] - against[i];
+            (lean * sign < 0.3).then(|| format!("{text}: {lean:+.2}, written {sign:+}"))
+        })
+        .collect();
+    assert_eq!(scores.height(), cases.len());
+    assert!(
+        wrong.is_empty(),
+        "read with the wrong side or too weakly (< 0.3):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// `stancemap score --task stance` with the default model on JSONL rows written to `dir`.
+fn score_stance_with_the_default(dir: &Path, rows: &str) -> DataFrame {
+    let input = dir.join("pairs.jsonl");
+    std::fs::write(&input, rows).unwrap();
+    let scores = dir.join("scores.parquet");
+    let scored = run(&[
+        "score",
+        "-q",
+        "--task",
+        "stance",
+        "--threads",
+        "1",
+        "-i",
+        input.to_str().unwrap(),
+        "-o",
+        scores.to_str().unwrap(),
+    ]);
+    assert!(scored.status.success(), "{}", String::from_utf8_lossy(&scored.stderr));
+    read_table(dir, "scores.parquet")
 }

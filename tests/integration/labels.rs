@@ -64,11 +64,18 @@ fn label_train_eval_round_trip_on_the_sample_corpus() {
     for row in &sample {
         assert!(row["label"].is_null());
         // The hypothesis the model was asked: the target as the study describes it, or
-        // as the statement names it by one of the target's aliases.
+        // as the statement names it by one of the target's aliases; where the statement
+        // names it only as what it would undo, against the undoing ("The speaker
+        // opposes lifting the sanctions.").
         let favor = row["favor_hypothesis"].as_str().unwrap();
         let named = favor
-            .strip_prefix("The speaker supports ")
-            .and_then(|h| h.strip_suffix('.'))
+            .strip_suffix('.')
+            .and_then(|h| {
+                h.strip_prefix("The speaker supports ").or_else(|| {
+                    h.strip_prefix("The speaker opposes ")
+                        .and_then(|undone| undone.split_once(' ').map(|(_, name)| name))
+                })
+            })
             .unwrap_or_else(|| panic!("{favor}"));
         assert!(
             named == row["target"].as_str().unwrap()

@@ -86,14 +86,13 @@ fn compare_recovers_the_sign_of_every_clear_position() {
         "only {} clear cells with n ≥ 5: {checked:?}",
         checked.len()
     );
-    // Issue #16 asks for every sign. The shipped MiniLM stance model misreads negated
-    // and doubled positions ("sanctions should be doubled, not traded away" and
-    // "lifting sanctions … would be rewarding aggression" read against sanctions), a
-    // bare object ("thanked the envoy" reads against ending the war) and a change of
-    // mind (Brenner on the ceasefire): this holds what it recovers today (10 of 14
-    // since a stance-taking cue frames only the targets its object names) so that
-    // nothing slips back.
-    const MOST_WRONG: usize = 4;
+    // Issue #16 asks for every sign. With the shipped MiniLM stance model Ilves toward
+    // ending the war (a mean of −0.005) and Brenner's change of mind on the ceasefire
+    // are still wrong; positions on undoing a target ("lifting
+    // sanctions … would be rewarding aggression") are read through the undoing since
+    // `Target::hypotheses_for` turns them. This holds what it recovers today (12 of 14)
+    // so that nothing slips back.
+    const MOST_WRONG: usize = 2;
     assert!(
         wrong.len() <= MOST_WRONG,
         "{} wrong signs (at most {MOST_WRONG}):\n{}\nchecked: {checked:?}",
