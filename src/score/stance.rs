@@ -155,16 +155,12 @@ const DETERMINERS: &[&str] = &[
 /// The undoing verb's gerund when every mention of `name` in lower-cased `lower_text`
 /// is its object; `None` when any mention is not, or the text does not name it.
 fn undoing_of(lower_text: &str, name: &str) -> Option<&'static str> {
-    let name = name.trim().to_lowercase();
-    let bare = ["a ", "an ", "the "]
-        .iter()
-        .find_map(|article| name.strip_prefix(article))
-        .unwrap_or(&name);
+    let bare = without_article(name);
     if bare.is_empty() {
         return None;
     }
     let mut found = None;
-    for start in crate::text::whole_words(lower_text, bare) {
+    for start in crate::text::whole_words(lower_text, &bare) {
         let mut before = lower_text[..start]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -182,12 +178,18 @@ fn undoing_of(lower_text: &str, name: &str) -> Option<&'static str> {
 
 /// Whether lower-cased `text` holds `name` as whole words, with or without its article.
 fn names_as_words(lower_text: &str, name: &str) -> bool {
+    let bare = without_article(name);
+    !bare.is_empty() && crate::text::whole_words(lower_text, &bare).next().is_some()
+}
+
+/// `name` lower-cased without a leading article ("the sanctions" → "sanctions").
+fn without_article(name: &str) -> String {
     let name = name.trim().to_lowercase();
-    let bare = ["a ", "an ", "the "]
+    ["a ", "an ", "the "]
         .iter()
         .find_map(|article| name.strip_prefix(article))
-        .unwrap_or(&name);
-    !bare.is_empty() && crate::text::whole_words(lower_text, bare).next().is_some()
+        .unwrap_or(&name)
+        .to_string()
 }
 
 /// Whether a target description states a claim: an auxiliary or modal verb after its
