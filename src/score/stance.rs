@@ -109,12 +109,15 @@ impl Target {
     /// sanctions before a ceasefire would be rewarding aggression" read −0.61 toward
     /// sanctions). Only the default templates are turned so; a study's own are kept.
     pub fn hypotheses_for(&self, text: &str) -> (String, String) {
-        let name = self.name_in(text);
+        let lower = text.to_lowercase();
+        let name = self.name_used_in(&lower).unwrap_or(&self.description);
         let default_templates = self.favor_template == DEFAULT_FAVOR && self.against_template == DEFAULT_AGAINST;
-        if let Some(undoing) = default_templates
-            .then(|| undoing_of(&text.to_lowercase(), name))
-            .flatten()
-        {
+        let undoing = if default_templates {
+            undoing_of(&lower, name)
+        } else {
+            None
+        };
+        if let Some(undoing) = undoing {
             let undone = format!("{undoing} {name}");
             return (
                 self.against_template.replace("{}", &undone),

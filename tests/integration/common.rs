@@ -19,6 +19,32 @@ pub fn read_table(dir: &Path, name: &str) -> DataFrame {
     ParquetReader::new(file).finish().unwrap()
 }
 
+/// `stancemap score -q --task stance` on JSONL `rows` written to `dir`, with `flags`
+/// (model, engine, threads) after them; the scores table it wrote.
+pub fn score_stance(dir: &Path, rows: &str, flags: &[&str]) -> DataFrame {
+    let input = dir.join("pairs.jsonl");
+    std::fs::write(&input, rows).unwrap();
+    let scores = dir.join("scores.parquet");
+    let mut args = vec![
+        "score",
+        "-q",
+        "--task",
+        "stance",
+        "-i",
+        input.to_str().unwrap(),
+        "-o",
+        scores.to_str().unwrap(),
+    ];
+    args.extend_from_slice(flags);
+    let scored = run(&args);
+    assert!(
+        scored.status.success(),
+        "{flags:?}: {}",
+        String::from_utf8_lossy(&scored.stderr)
+    );
+    read_table(dir, "scores.parquet")
+}
+
 /// A run's `manifest.json`.
 pub fn read_manifest(dir: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap_or_else(|e| panic!("manifest.json: {e}"));

@@ -3,10 +3,6 @@
 //! The NLI held-out bar needs the recipe's seeded split and is measured by
 //! `make eval-defaults` instead.
 
-use std::path::Path;
-
-use polars::prelude::DataFrame;
-
 use crate::common::*;
 
 /// `stancemap eval --json` with the default model of the task; None without ../shared.
@@ -126,7 +122,7 @@ fn stance_model_reads_statements_about_other_things_as_neutral() {
             })
         })
         .collect();
-    let scores = score_stance_with_the_default(dir.path(), &rows);
+    let scores = score_stance(dir.path(), &rows, &["--threads", "1"]);
     let target_of = strings(&scores, "target_id");
     let labels = strings(&scores, "label");
     let (favor, against) = (floats(&scores, "p_favor"), floats(&scores, "p_against"));
@@ -173,7 +169,7 @@ fn positions_on_undoing_a_target_read_the_other_way() {
             serde_json::json!({"id": i.to_string(), "text": text, "target": "sanctions on Kestria"}).to_string() + "\n"
         })
         .collect();
-    let scores = score_stance_with_the_default(dir.path(), &rows);
+    let scores = score_stance(dir.path(), &rows, &["--threads", "1"]);
     let ids = strings(&scores, "id");
     let (favor, against) = (floats(&scores, "p_favor"), floats(&scores, "p_against"));
     let wrong: Vec<String> = (0..scores.height())
@@ -190,25 +186,4 @@ fn positions_on_undoing_a_target_read_the_other_way() {
         "read with the wrong side or too weakly (< 0.3):\n{}",
         wrong.join("\n")
     );
-}
-
-/// `stancemap score --task stance` with the default model on JSONL rows written to `dir`.
-fn score_stance_with_the_default(dir: &Path, rows: &str) -> DataFrame {
-    let input = dir.join("pairs.jsonl");
-    std::fs::write(&input, rows).unwrap();
-    let scores = dir.join("scores.parquet");
-    let scored = run(&[
-        "score",
-        "-q",
-        "--task",
-        "stance",
-        "--threads",
-        "1",
-        "-i",
-        input.to_str().unwrap(),
-        "-o",
-        scores.to_str().unwrap(),
-    ]);
-    assert!(scored.status.success(), "{}", String::from_utf8_lossy(&scored.stderr));
-    read_table(dir, "scores.parquet")
 }

@@ -37,39 +37,19 @@ const TOLERANCE: f64 = 1e-4;
 #[test]
 fn nli_mpnet_reproduces_transformers_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let rows = dir.path().join("rows.jsonl");
-    let lines: Vec<String> = GOLDEN
+    let rows: String = GOLDEN
         .iter()
         .enumerate()
         .map(|(i, (text, target, _))| {
-            serde_json::json!({"id": i.to_string(), "text": text, "target": target}).to_string()
+            serde_json::json!({"id": i.to_string(), "text": text, "target": target}).to_string() + "\n"
         })
         .collect();
-    std::fs::write(&rows, lines.join("\n") + "\n").unwrap();
     for engine in ["onnx", "torch"] {
-        let out = dir.path().join(format!("stance-{engine}.parquet"));
-        let output = run(&[
-            "score",
-            "--quiet",
-            "--task",
-            "stance",
-            "--model",
-            "nli-mpnet",
-            "--engine",
-            engine,
-            "--threads",
-            "2",
-            "--input",
-            rows.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(
-            output.status.success(),
-            "{engine}: {}",
-            String::from_utf8_lossy(&output.stderr)
+        let table = score_stance(
+            dir.path(),
+            &rows,
+            &["--model", "nli-mpnet", "--engine", engine, "--threads", "2"],
         );
-        let table = read_table(dir.path(), out.file_name().unwrap().to_str().unwrap());
         assert!(strings(&table, "model")
             .iter()
             .all(|m| m.as_deref() == Some("nli-mpnet")));
