@@ -156,9 +156,13 @@ $(VENV)/.train-ready: requirements-train.txt $(VENV)/.ready
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min (a candidate the shipped model no longer uses),
 # stage 3 about 45 min, stage 4 44 min, stage 5 (models/nli-minilm) 34 min, the tone mix probe 5 min,
-# tone 28 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
+# tone 28 min and its second stage 9 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
 # checkpoint; models/attribution-tagger is its output) 69 min with builds sharing
 # the CPU.
+# Tone stage 2 (models/tone-minilm): NewsMTSC once more, 3,000 SST-2 phrases and the 300
+# hand-labelled PolNeAR train statements three times (tests/data/README.md).
+TONE_STAGE2_MIX = {"emobank_band": 0.3, "emobank_genres": "none", "vader_band": 1.0, "vader": false, "sst2": 3000, "sst2_min_words": 1, "news_repeat": 1, "hand_repeat": 3}
+
 train-defaults: train-setup
 	@mkdir -p out/train
 	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 2>&1 | tee $(CURDIR)/out/train/nli-minilm.log
@@ -178,7 +182,11 @@ train-defaults: train-setup
 	  --unrelated 0.1 --news-neutral 3000 --vast-contrast 3000 --scitail 1000 --mnli 3000 --snli 1000 --snli-rest 1000 \
 	  --lr 3e-5 2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage5.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
-	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 1 --lr 5e-5 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
+	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 1 --lr 5e-5 \
+	  --out $(CURDIR)/out/train/tone-minilm/model 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log
+	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --init $(CURDIR)/out/train/tone-minilm/model \
+	  --work $(CURDIR)/out/train/tone-minilm-stage2 --lr 3e-5 --mix '$(TONE_STAGE2_MIX)' \
+	  2>&1 | tee $(CURDIR)/out/train/tone-minilm-stage2.log
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \
 	  --out $(CURDIR)/out/train/attribution-tagger/model 2>&1 | tee $(CURDIR)/out/train/attribution-tagger.log
 	cd models/recipes && time $(VENV)/bin/python attribution_tagger.py --threads 2 \

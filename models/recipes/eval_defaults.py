@@ -8,6 +8,10 @@ model instead (an opt-in one, or a candidate named by `--models FILE`):
 
     .venv/bin/python models/recipes/eval_defaults.py --stance-model nli-mpnet
 
+`--tone-model NAME` does the same for the tone checks:
+
+    .venv/bin/python models/recipes/eval_defaults.py --tone-model tone-mpnet
+
 `--int8-check` runs every check at `--precision fp32` and at `--precision int8` and
 prints each figure's change: a model may declare `precision = "int8"` in
 models/models.toml only where every figure of its task moves by at most 0.005.
@@ -40,6 +44,10 @@ def checks():
          "macro_f1", 0.60),
         ("VADER tweets (graded)", "tone", "vader", SHARED / "sentiment/vader/tweets_GroundTruth.txt", [],
          "pearson_r", None),
+        ("VADER Amazon review snippets (graded)", "tone", "vader",
+         SHARED / "sentiment/vader/amazonReviewSnippets_GroundTruth.txt", [], "pearson_r", None),
+        ("PolNeAR train statements, by hand (3-way)", "tone", "labels",
+         REPO / "tests/data/polnear_train_tone_labels.jsonl", [], "macro_f1", None),
         ("NLI: SNLI dev held-out part", "nli", "nli-jsonl", heldout, [], "accuracy", 0.70),
         ("NLI: MNLI sample dev", "nli", "nli-jsonl", SHARED / "nli/mnli_sample_dev.jsonl", [], "accuracy", None),
         ("NLI: ANLI test (adversarial)", "nli", "nli-jsonl", SHARED / "nli/anli_test.jsonl", [], "accuracy", None),
@@ -64,9 +72,12 @@ def main():
     p.add_argument("--int8-check", action="store_true",
                    help="every check at fp32 and at int8, with the change of each figure")
     p.add_argument("--stance-model", help="only the NLI and stance checks, of this registered stance model")
+    p.add_argument("--tone-model", help="only the tone checks, of this registered tone model")
     p.add_argument("--models", action="append", default=[], type=Path,
                    help="registry files adding models (stancemap's --models); repeatable")
     args = p.parse_args()
+    if args.stance_model and args.tone_model:
+        p.error("name one of --stance-model and --tone-model: each runs only its own task's checks")
     OUT.mkdir(parents=True, exist_ok=True)
     heldout, _, _ = snli_splits(13)
     with open(OUT / "snli_dev_heldout.jsonl", "w", encoding="utf-8") as f:
@@ -76,7 +87,8 @@ def main():
     if args.int8_check:
         return int8_check(args)
     rows = run_checks(args, [])
-    summary = f"summary-{args.stance_model}.json" if args.stance_model else "summary.json"
+    chosen = args.stance_model or args.tone_model
+    summary = f"summary-{chosen}.json" if chosen else "summary.json"
     (OUT / summary).write_text(json.dumps(rows, indent=2))
     print("| check | model | n | figure | value | bar |")
     print("|---|---|---|---|---|---|")
@@ -108,10 +120,12 @@ def int8_check(args):
 
 def run_checks(args, flags):
     rows = []
-    chosen = [c for c in checks() if not args.stance_model or c[1] in ("nli", "stance")]
+    tasks = ("nli", "stance") if args.stance_model else ("tone",) if args.tone_model else ("tone", "nli", "stance")
+    chosen = [c for c in checks() if c[1] in tasks]
     model_flags = [flag for registry in args.models for flag in ("--models", str(registry))]
-    if args.stance_model:
-        model_flags += ["--model", args.stance_model]
+    named = args.stance_model or args.tone_model
+    if named:
+        model_flags += ["--model", named]
     for name, task, fmt, data, extra, key, threshold in chosen:
         cmd = [str(args.bin), "eval", "--json", "--quiet", "--threads", str(args.threads), "--task", task,
                "--format", fmt, "--data", str(data), *extra, *model_flags, *flags]
@@ -127,7 +141,7 @@ def run_checks(args, flags):
                      "f1_avg": report.get("f1_avg"), "pearson_r": report.get("pearson_r"),
                      "seconds": round(report["seconds"], 1),
                      "command": " ".join(["stancemap", *cmd[1:]]).replace(str(SHARED), "../shared/data")})
-        tag = "".join(f"-{part}" for part in [args.stance_model, *flags[-1:]] if part)
+        tag = "".join(f"-{part}" for part in [named, *flags[-1:]] if part)
         (OUT / f"{task}-{fmt}-{Path(data).stem}{tag}.json").write_text(json.dumps(report, indent=2))
         print(f"{name}: {key} {value:.4f}" if value is not None else f"{name}: {key} n/a", file=sys.stderr)
     return rows
