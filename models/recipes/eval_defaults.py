@@ -55,6 +55,8 @@ def checks():
          SHARED / "stance/semeval2016-task6-trainingdata.txt", [], "f1_avg", 0.45),
         ("ArgQ dev (unseen topics)", "stance", "argq", SHARED / "stance/ibm_argq/argq30k_train_dev.csv",
          ["--split", "dev"], "macro_f1", 0.75),
+        ("PolNeAR statements naming a candidate, by hand (held out)", "stance", "labels",
+         REPO / "tests/data/polnear_heldout_stance_labels.jsonl", [], "macro_f1", None),
     ]
 
 
