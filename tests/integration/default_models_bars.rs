@@ -11,6 +11,11 @@ fn eval_default(task: &str, format: &str, data: &str, extra: &[&str]) -> Option<
         eprintln!("skipped: ../shared/data/{data} is absent");
         return None;
     };
+    Some(eval_default_on(task, format, &path, extra))
+}
+
+/// `stancemap eval --json` with the default model of the task on the file at `path`.
+fn eval_default_on(task: &str, format: &str, path: &std::path::Path, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![
         "eval",
         "--json",
@@ -30,7 +35,7 @@ fn eval_default(task: &str, format: &str, data: &str, extra: &[&str]) -> Option<
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["skipped"], 0, "{report}");
-    Some(report)
+    report
 }
 
 fn figure(report: &serde_json::Value, pointer: &str) -> f64 {
@@ -80,21 +85,7 @@ fn tone_model_meets_the_sst2_and_newsmtsc_bars() {
 #[test]
 fn tone_model_reads_reported_speech_as_people_do() {
     let labels = project_file("tests/data/polnear_train_tone_labels.jsonl");
-    let output = run(&[
-        "eval",
-        "--json",
-        "--quiet",
-        "--threads",
-        "1",
-        "--task",
-        "tone",
-        "--format",
-        "labels",
-        "--data",
-        labels.to_str().unwrap(),
-    ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = eval_default_on("tone", "labels", &labels, &[]);
     assert_eq!(report["model"], "tone-minilm");
     assert_eq!(report["items"], 120, "{report}");
     let macro_f1 = figure(&report, "/classification/macro_f1");
