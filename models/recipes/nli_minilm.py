@@ -66,7 +66,7 @@ import json
 import random
 import re
 
-from common import REPO, Example, common_args, require_shared, train
+from common import REPO, Example, common_args, read_jsonl, require_shared, train
 
 LABELS = ["entailment", "neutral", "contradiction"]
 ENT, NEU, CON = 0, 1, 2
@@ -98,11 +98,6 @@ def gerund_phrase(topic: str) -> str | None:
 def claim(topic: str) -> str:
     topic = topic.strip().rstrip(".")
     return topic[:1].lower() + topic[1:]
-
-
-def read_jsonl(path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def nli_pairs(rows, source) -> list[Example]:

@@ -26,7 +26,7 @@ import sys
 
 import torch
 
-from common import REPO, Example, base_model_dir, common_args, predict_logits, require_shared, train
+from common import REPO, Example, base_model_dir, common_args, predict_logits, read_jsonl, require_shared, train
 
 LABELS = ["negative", "neutral", "positive"]
 NEG, NEU, POS = 0, 1, 2
@@ -65,9 +65,7 @@ HAND_LABELS = REPO / "tests" / "data" / "polnear_train_tone_labels_300.jsonl"
 
 
 def hand_labels() -> list[Example]:
-    with open(HAND_LABELS, encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
-    return [Example(r["text"], LABELS.index(r["label"]), None, "polnear_hand") for r in rows]
+    return [Example(r["text"], LABELS.index(r["label"]), None, "polnear_hand") for r in read_jsonl(HAND_LABELS)]
 
 
 def banded(value: float, centre: float, band: float) -> int:
@@ -126,7 +124,8 @@ def assemble(mix: dict, seed: int, news_train: list[Example], cap: int = 5000) -
         out += capped(vader(mix["vader_band"]), cap, seed)
     if mix["sst2"]:
         out += sst2(min(mix["sst2"], cap), rng, mix.get("sst2_min_words", 4))
-    out += hand_labels() * mix.get("hand_repeat", 0)
+    if mix.get("hand_repeat"):
+        out += hand_labels() * mix["hand_repeat"]
     return out
 
 
