@@ -48,6 +48,8 @@ def checks():
          SHARED / "sentiment/vader/amazonReviewSnippets_GroundTruth.txt", [], "pearson_r", None),
         ("PolNeAR train statements, by hand (3-way)", "tone", "labels",
          REPO / "tests/data/polnear_train_tone_labels.jsonl", [], "macro_f1", None),
+        ("Negation and hedges in the speaker's words, 40 probes (3-way)", "tone", "labels",
+         REPO / "tests/data/tone_negation_probes.jsonl", [], "accuracy", None),
         ("NLI: SNLI dev held-out part", "nli", "nli-jsonl", heldout, [], "accuracy", 0.70),
         ("NLI: MNLI sample dev", "nli", "nli-jsonl", SHARED / "nli/mnli_sample_dev.jsonl", [], "accuracy", None),
         ("NLI: ANLI test (adversarial)", "nli", "nli-jsonl", SHARED / "nli/anli_test.jsonl", [], "accuracy", None),
