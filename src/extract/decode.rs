@@ -327,7 +327,7 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             // (`“A,” Warren said. “B,” she said` is two).
             let has_source = inside.iter().any(|s| s.role == Role::Source);
             // A piece that ends its sentence ("… cities.") has the full stop inside it.
-            let across_full_stop = rest.contains(FULL_STOPS) || prev.slice(text).trim_end().ends_with(FULL_STOPS);
+            let across_full_stop = rest.contains(FULL_STOPS) || ends_sentence(prev.slice(text));
             if last.cue.is_none()
                 && cues.len() == 1
                 && has_source
@@ -355,6 +355,17 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
 
 /// What ends a sentence for the cue and join rules.
 const FULL_STOPS: [char; 2] = ['.', '…'];
+
+/// Whether a piece of text ends its sentence: a full stop last, before any closing
+/// quotation marks (`… since independence.”` ends one as `… cities.` does; missing the
+/// marks joined Ilves's quotation with Brenner's next sentence, `Brenner described it
+/// as …`, into one statement of Ilves's).
+fn ends_sentence(piece: &str) -> bool {
+    piece
+        .trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', '»'])
+        .ends_with(FULL_STOPS)
+}
 
 /// A cue right after `content` with only punctuation and a source between
 /// (`“B,” she said`), before any further content.
@@ -450,7 +461,7 @@ fn across_a_full_stop(text: &str, spans: &[RoleSpan], content: Span, other: Span
         return false;
     };
     // A content that ends its sentence ("… cities.") has it ended, for what follows.
-    let content_ends_sentence = other.start >= content.end && content.slice(text).trim_end().ends_with(FULL_STOPS);
+    let content_ends_sentence = other.start >= content.end && ends_sentence(content.slice(text));
     outside_sources(text, spans, between).contains(FULL_STOPS) || content_ends_sentence
 }
 
@@ -713,6 +724,27 @@ mod tests {
         let text = "Zelensky was defiant. “We will never give up.”";
         let got = run(text, "S . . Qqqqq");
         assert_eq!(got[0].1.as_deref(), Some("Zelensky"), "{got:?}");
+    }
+
+    #[test]
+    fn a_quotation_that_ends_its_sentence_is_not_joined_with_the_next_speakers() {
+        // The full stop stands inside the closing quotation mark; the next sentence is
+        // another speaker's (the sample corpus's Ilves and Brenner).
+        for (open, close) in [("\"", "\""), ("“", "”")] {
+            let text = format!(
+                "Ilves said the agreement was {open}the most important day.{close} \
+                 Brenner described it as {open}a victory.{close}"
+            );
+            let got = run(&text, "S C Qqqqqqq S C Qqqq");
+            assert_eq!(got.len(), 2, "{got:?}");
+            assert_eq!(
+                got[0].0,
+                format!("the agreement was {open}the most important day.{close}")
+            );
+            assert_eq!(got[0].1.as_deref(), Some("Ilves"), "{got:?}");
+            assert_eq!(got[1].0, format!("it as {open}a victory.{close}"));
+            assert_eq!(got[1].1.as_deref(), Some("Brenner"), "{got:?}");
+        }
     }
 
     #[test]

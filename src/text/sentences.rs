@@ -89,8 +89,11 @@ fn ends_sentence(line: &str, chars: &[(usize, char)], i: usize, j: usize) -> boo
     let closes_quote = chars[i + 1..j]
         .iter()
         .any(|&(_, c)| matches!(c, '"' | '”' | '’' | '\''));
-    if closes_quote && attribution_follows(chars, k) {
-        return false; // `“Why not?” Graham asked.` is one sentence
+    // `“Why not?” Graham asked.` is one sentence; a quotation closed by a full stop
+    // ends its own (`… the heart of the deal.” She said Valdoria would …`), since
+    // a quotation its attribution follows closes with a comma instead.
+    if closes_quote && chars[i].1 != '.' && attribution_follows(chars, k) {
+        return false;
     }
     if chars[i].1 != '.' || j > i + 1 && chars[i + 1].1 == '.' {
         return true; // "!" or "?" or an ellipsis followed by a capital
@@ -265,6 +268,15 @@ mod tests {
         );
         let text = "“We won!” Sen. Ted Cruz said on Monday.";
         assert_eq!(sentences(text), vec![text]);
+        // A quotation closed by a full stop ends its sentence, attribution or not.
+        let text = "She said it was “the heart of the deal.” She said they would insist.";
+        assert_eq!(
+            sentences(text),
+            vec![
+                "She said it was “the heart of the deal.”",
+                "She said they would insist."
+            ]
+        );
     }
 
     #[test]
