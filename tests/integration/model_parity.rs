@@ -367,8 +367,12 @@ fn int8_runs_the_int8_export_on_onnx_runtime_and_only_there() {
             largest = largest.max((x - y).abs());
         }
     }
-    // Another graph ran (int8 feed-forward weights), and it stays near fp32.
-    assert!(largest > 0.0 && largest < 0.05, "int8 against fp32: {largest}");
+    // Another graph ran (int8 feed-forward weights), and it stays near fp32: within
+    // 0.05 where ONNX Runtime's int8 kernels have VNNI, 0.080 on an AVX2-only processor,
+    // whose u8 × s8 kernels saturate (7-bit weights would take this model to 0.010 there
+    // but the attribution tagger's dev recall@0.3 from 0.765 to 0.759, so the export
+    // keeps 8 bits).
+    assert!(largest > 0.0 && largest < 0.1, "int8 against fp32: {largest}");
     // libtorch has no int8 path: asked for, it is refused; declared by a model, the
     // model runs at fp32 there.
     let err = load(EngineChoice::Torch, PrecisionChoice::Int8)
