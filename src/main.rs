@@ -379,7 +379,8 @@ struct ModelArgs {
     #[arg(long, default_value = "auto")]
     engine: EngineChoice,
     /// Numeric precision on ONNX Runtime: auto (what each model's registry entry
-    /// declares; the shipped tagger runs int8 feed-forward layers), fp32 or int8.
+    /// declares; every shipped model declares fp32), fp32 or int8 (int8 feed-forward
+    /// layers; how far it strays depends on the processor, see README).
     #[arg(long, default_value = "auto")]
     precision: PrecisionChoice,
 }
