@@ -59,6 +59,10 @@ def checks():
          ["--split", "dev"], "macro_f1", 0.75),
         ("PolNeAR statements naming a candidate, by hand (held out)", "stance", "labels",
          REPO / "tests/data/polnear_heldout_stance_labels.jsonl", [], "macro_f1", None),
+        ("Wikinews statements naming a policy, by hand", "stance", "labels",
+         REPO / "tests/data/wikinews_topic_stance_named.jsonl", [], "f1_avg", None),
+        ("Wikinews statements on a policy they do not name, by hand", "stance", "labels",
+         REPO / "tests/data/wikinews_topic_stance_implicit.jsonl", [], "f1_avg", None),
     ]
 
 
