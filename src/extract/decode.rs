@@ -361,10 +361,7 @@ const FULL_STOPS: [char; 2] = ['.', '…'];
 /// marks joined Ilves's quotation with Brenner's next sentence, `Brenner described it
 /// as …`, into one statement of Ilves's).
 fn ends_sentence(piece: &str) -> bool {
-    piece
-        .trim_end()
-        .trim_end_matches(['"', '”', '’', '\'', '»'])
-        .ends_with(FULL_STOPS)
+    piece.trim_end().trim_end_matches(is_quote_mark).ends_with(FULL_STOPS)
 }
 
 /// A cue right after `content` with only punctuation and a source between
