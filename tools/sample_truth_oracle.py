@@ -33,11 +33,6 @@ import polars as pl
 REPO = Path(__file__).resolve().parent.parent
 
 
-def binary() -> Path:
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    return Path(os.environ.get("STANCEMAP_BIN", target / "release" / "stancemap"))
-
-
 def normalise(text: str) -> str:
     """Lower case, straight apostrophes, no double quotes (the evidence is written without
     the quotation marks the article puts around part of it), single spaces."""
@@ -86,9 +81,9 @@ def oracle_stance(run: Path, truth: Path) -> pl.DataFrame:
     )
 
 
-def compare(run: Path, args: list[str]) -> str:
+def compare(binary: Path, run: Path, args: list[str]) -> str:
     out = subprocess.run(
-        [str(binary()), "compare", "--run", str(run), *args], capture_output=True, text=True, check=False
+        [str(binary), "compare", "--run", str(run), *args], capture_output=True, text=True, check=False
     )
     if out.returncode != 0:
         sys.exit(f"stancemap compare --run {run} failed: {out.stderr.strip()}")
@@ -103,6 +98,8 @@ def main() -> int:
     p.add_argument("--diff", nargs=2, metavar=("A", "B"), help="compare --diff A B")
     p.add_argument("--out", type=Path, help="where the run with the written stances goes (default: temporary)")
     p.add_argument("--json", action="store_true", help="compare --format json, both runs in one object")
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    p.add_argument("--bin", type=Path, default=target_dir / "release" / "stancemap")
     args = p.parse_args()
     if not (args.run / "stance.parquet").exists():
         sys.exit(f"{args.run / 'stance.parquet'} is missing: run stancemap run with a study and scores first")
@@ -119,7 +116,7 @@ def main() -> int:
             shutil.rmtree(oracle_run)
         shutil.copytree(args.run, oracle_run, ignore=shutil.ignore_patterns("compare", "report*"))
         oracle_stance(args.run, args.truth).write_parquet(oracle_run / "stance.parquet", compression="zstd")
-        model, written = compare(args.run, compare_args), compare(oracle_run, compare_args)
+        model, written = compare(args.bin, args.run, compare_args), compare(args.bin, oracle_run, compare_args)
     if args.json:
         print(json.dumps({"model": json.loads(model), "written_truth": json.loads(written)}, indent=1))
     else:
