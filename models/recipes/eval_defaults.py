@@ -63,6 +63,8 @@ def checks():
          REPO / "tests/data/wikinews_topic_stance_named.jsonl", [], "f1_avg", None),
         ("Wikinews statements on a policy they do not name, by hand", "stance", "labels",
          REPO / "tests/data/wikinews_topic_stance_implicit.jsonl", [], "f1_avg", None),
+        ("Targets that name a change (ending the war, banning whaling), 70 probes", "stance", "labels",
+         REPO / "tests/data/change_target_stance_heldout.jsonl", [], "f1_avg", None),
     ]
 
 

@@ -332,6 +332,39 @@ def hand_stance(repeat: int) -> list[Example]:
     return once * repeat
 
 
+# Statements on a target that names a change ("banning handguns", "ending the strike")
+# which take a side through what the change means, not its words ("We need fewer guns on
+# our streets."), written for this recipe (tests/data/README.md). The shipped stage 5
+# read "I support a ceasefire." 0.83 against "ending the war": it matched the statement's
+# mood to the thing named, whatever the change. No row is about a war, peace, sanctions
+# or any family of the held-out probes (change_target_stance_heldout.jsonl).
+CHANGE_TARGETS = REPO / "tests" / "data" / "change_target_stance_train.jsonl"
+
+
+def change_targets(rng: random.Random, repeat: int, unrelated: float) -> list[Example]:
+    """Each statement against both hypotheses of its change target and, where the change
+    undoes or grows a thing, of that thing with the side turned or kept ("banning
+    handguns" favour is "handguns" against); a share against another family's target,
+    neutral. `repeat` passes, each drawing its unrelated share anew."""
+    if not repeat:
+        return []
+    rows = read_jsonl(CHANGE_TARGETS)
+    families = sorted({r["target"] for r in rows})
+    out = []
+    for _ in range(repeat):
+        for r in rows:
+            stance = HAND_STANCE_LABELS[r["label"]]
+            if rng.random() < unrelated:
+                other = rng.choice([f for f in families if f != r["target"]])
+                out += contrast_pairs(r["text"], other, 0, PHRASE_TEMPLATES, "change_unrelated")
+                continue
+            out += contrast_pairs(r["text"], r["target"], stance, PHRASE_TEMPLATES, "change_target")
+            if r["thing"]:
+                out += contrast_pairs(r["text"], r["thing"], stance * r["thing_direction"], PHRASE_TEMPLATES,
+                                      "change_thing")
+    return out
+
+
 def vast_contrast(rng: random.Random, limit: int) -> list[Example]:
     """VAST posts read against both hypotheses of their topic; its neutral posts talk
     about the topic without taking a side, the hard negatives of stance."""
@@ -524,6 +557,8 @@ def main():
     p.add_argument("--snli-rest", type=int, default=0, help="cap on the SNLI dev pairs left for training (0: all)")
     p.add_argument("--hand", type=int, default=0,
                    help="times to read the hand-labelled PolNeAR statements naming a candidate (stage 6)")
+    p.add_argument("--change-targets", type=int, default=0,
+                   help="times to read the statements on targets that name a change (stage 8)")
     args = p.parse_args()
     rng = random.Random(args.seed)
     # Equal to snli_splits(seed), but drawn from `rng` so that the ArgQ and VAST draws
@@ -555,6 +590,7 @@ def main():
         + phrase_pairs(rng, args.phrases)
         + predicate_pairs(rng, args.predicates)
         + hand_stance(args.hand)
+        + change_targets(rng, args.change_targets, args.unrelated)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 
