@@ -65,6 +65,8 @@ def checks():
          REPO / "tests/data/wikinews_topic_stance_implicit.jsonl", [], "f1_avg", None),
         ("Targets that name a change (ending the war, banning whaling), 70 probes", "stance", "labels",
          REPO / "tests/data/change_target_stance_heldout.jsonl", [], "f1_avg", None),
+        ("Targets that name a change, 44 test probes on other targets", "stance", "labels",
+         REPO / "tests/data/change_target_stance_test.jsonl", [], "f1_avg", None),
     ]
 
 
