@@ -272,3 +272,90 @@ fn positions_on_undoing_a_target_read_the_other_way() {
         wrong.join("\n")
     );
 }
+
+/// Issue #16: targets that name a change ("ending the war", "banning whaling"), on
+/// statements written and labelled by hand (tests/data/README.md). The shipped model
+/// reads them through the thing's mood, not the change ("I support a ceasefire." reads
+/// against ending the war): F1avg 0.38 on the held-out probes, 0.49 on the test probes.
+/// These floors catch a default that reads them worse still; a model that reads them
+/// well (the card's stage 8: 0.51 and 0.66) would raise them. The training statements
+/// must stay off both sets' targets, or the figures would say nothing about new ones.
+#[test]
+fn stance_model_on_targets_that_name_a_change() {
+    let read = |name: &str| -> Vec<serde_json::Value> {
+        let path = project_file(&format!("tests/data/change_target_stance_{name}.jsonl"));
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    };
+    let targets = |rows: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
+        rows.iter().map(|r| r["target"].as_str().unwrap().to_string()).collect()
+    };
+    let (heldout, test, train) = (read("heldout"), read("test"), read("train"));
+    let measured: std::collections::BTreeSet<String> = targets(&heldout).union(&targets(&test)).cloned().collect();
+    assert_eq!(measured.len(), 16, "{measured:?}");
+    let train_targets = targets(&train);
+    assert!(
+        train_targets.is_disjoint(&measured),
+        "{train_targets:?} against {measured:?}"
+    );
+    // The word that names each measured target's thing must not occur in training text
+    // ("war" and "wars", not "warrant"; a stem for the rest).
+    let words_of = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .map(str::to_string)
+            .collect()
+    };
+    let stems = [
+        "death penalt",
+        "whal",
+        "pipeline",
+        "europe",
+        "sanction",
+        "nuclear",
+        "lockdown",
+        "monarch",
+        "dictator",
+        "tariff",
+        "occupation",
+        "fox",
+        "curfew",
+        "embargo",
+    ];
+    for row in &train {
+        let text = row["text"].as_str().unwrap();
+        let lower = text.to_lowercase();
+        let words = words_of(text);
+        let war = words.iter().any(|w| w == "war" || w == "wars");
+        let stem = stems.iter().find(|stem| {
+            if stem.contains(' ') {
+                lower.contains(*stem)
+            } else {
+                words.iter().any(|w| w.starts_with(*stem))
+            }
+        });
+        assert!(
+            !war && stem.is_none(),
+            "training statement names a measured thing: {text}"
+        );
+    }
+
+    for (name, rows, floor) in [("heldout", 70, 0.33), ("test", 44, 0.42)] {
+        let report = eval_default_on(
+            "stance",
+            "labels",
+            &project_file(&format!("tests/data/change_target_stance_{name}.jsonl")),
+            &[],
+        );
+        assert_eq!(report["model"], "nli-minilm");
+        assert_eq!(report["items"], rows, "{report}");
+        let f1_avg = figure(&report, "/f1_avg");
+        assert!(
+            f1_avg >= floor,
+            "F1avg {f1_avg} on the {name} change-target probes (floor {floor})"
+        );
+    }
+}
