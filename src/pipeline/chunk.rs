@@ -105,7 +105,10 @@ impl ChunkWorker {
         let mut stance = None;
         if let Some(model) = model_for(Task::Stance).filter(|_| !targets.is_empty()) {
             match StanceScorer::load(model, config.runtime(), config.score) {
-                Ok(scorer) => stance = Some(scorer),
+                Ok(scorer) => {
+                    warn_of_change_targets(&targets);
+                    stance = Some(scorer)
+                }
                 Err(e) => {
                     new_failures.insert(STANCE.to_string(), e.to_string());
                 }
@@ -325,6 +328,25 @@ fn score_into_part<S: Scorer>(
         Err(e) => {
             entry.task_failures.insert(table.into(), e.to_string());
             Ok(false)
+        }
+    }
+}
+
+/// Tells the user which targets name a change ("ending the war"): the stance models
+/// read those through the mood toward the thing, so their cells want checking on labels
+/// of the user's own (README, "Targets that name a change read poorly").
+fn warn_of_change_targets(targets: &[Target]) {
+    for target in targets {
+        if let Some(verb) = target.change_verb() {
+            tracing::warn!(
+                "target {:?} (\"{}\") names a change ({verb} …): stance models read such targets \
+                 through the mood toward the thing, not the change (nli-minilm F1avg 0.38 on \
+                 tests/data/change_target_stance_heldout.jsonl; \"I support a ceasefire.\" reads \
+                 against ending the war). Check its cells on labels of your own: `stancemap label`, \
+                 then `stancemap eval --task stance --format labels`",
+                target.id,
+                target.description
+            );
         }
     }
 }

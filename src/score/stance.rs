@@ -98,6 +98,20 @@ impl Target {
             .map(|alias| alias.trim())
     }
 
+    /// The verb when the description names a change to a thing rather than the thing
+    /// ("ending the war", "banning whaling", "phasing out nuclear power"). NLI models
+    /// read a side on such a target through the mood toward the thing, not the change
+    /// (issue #16: "I support a ceasefire." reads against ending the war), so a run
+    /// warns about them.
+    pub fn change_verb(&self) -> Option<&'static str> {
+        let first = self.description.split_whitespace().next()?.to_lowercase();
+        UNDOING_VERBS
+            .iter()
+            .map(|(gerund, _)| *gerund)
+            .chain(CHANGE_GERUNDS.iter().copied())
+            .find(|gerund| *gerund == first)
+    }
+
     /// The favour and against hypotheses for `text`, with the target named as the text
     /// names it ([`Target::name_in`]).
     ///
@@ -148,6 +162,21 @@ const UNDOING_VERBS: &[(&str, &[&str])] = &[
         &["cancel", "cancels", "cancelled", "canceled", "cancelling", "canceling"],
     ),
     ("ending", &["end", "ends", "ended", "ending"]),
+];
+
+/// Other gerunds that open a target naming a change against a thing ("banning
+/// whaling", "leaving the European Union"); not read through as undoings in statements.
+const CHANGE_GERUNDS: &[&str] = &[
+    "banning",
+    "stopping",
+    "halting",
+    "phasing",
+    "leaving",
+    "closing",
+    "withdrawing",
+    "suspending",
+    "blocking",
+    "cutting",
 ];
 
 /// Words that may stand between the undoing verb and the name ("lifting the sanctions").
@@ -377,6 +406,21 @@ impl Scorer for StanceScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_that_names_a_change_is_known_by_its_first_word() {
+        let verb = |description: &str| Target::new("t", description).change_verb();
+        assert_eq!(verb("ending the war"), Some("ending"));
+        assert_eq!(verb("Lifting the sanctions"), Some("lifting"));
+        assert_eq!(verb("banning whaling"), Some("banning"));
+        assert_eq!(verb("phasing out nuclear power"), Some("phasing"));
+        // The thing itself, a change toward it, or the verb further in: not flagged.
+        assert_eq!(verb("a ceasefire"), None);
+        assert_eq!(verb("sanctions on Kestria"), None);
+        assert_eq!(verb("expanding the airport"), None);
+        assert_eq!(verb("the ending of the war"), None);
+        assert_eq!(verb("endings"), None);
+    }
 
     #[test]
     fn a_target_named_only_as_what_is_undone_is_read_through_the_undoing() {

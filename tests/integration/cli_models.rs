@@ -225,3 +225,55 @@ fn score_command_reads_rows_and_writes_probabilities() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a stance model"));
 }
+
+/// A target that names a change ("ending the war") is read poorly by NLI models
+/// (README, "Targets that name a change read poorly"): the run says so once per such
+/// target, names it, and keeps quiet about targets that are the thing itself.
+#[test]
+fn a_run_warns_of_targets_that_name_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.toml");
+    std::fs::write(
+        &study,
+        "name = \"change targets\"\n\
+         [[targets]]\nid = \"end_war\"\ndescription = \"ending the war\"\n\
+         [[targets]]\nid = \"truce\"\ndescription = \"a ceasefire\"\n\
+         [[targets]]\nid = \"whaling_ban\"\ndescription = \"Banning whaling\"\n",
+    )
+    .unwrap();
+    let (corpus, registry) = (corpus(dir.path()), fixture_registry());
+    let run_with = |extra: &[&str]| {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        let mut args = vec![
+            "run",
+            "--threads",
+            "1",
+            "--input",
+            corpus.to_str().unwrap(),
+            "--study",
+            study.to_str().unwrap(),
+            "--models",
+            &registry,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let output = run(&args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = run_with(&[]);
+    let warned: Vec<&str> = stderr.lines().filter(|l| l.contains("names a change")).collect();
+    assert_eq!(warned.len(), 2, "{stderr}");
+    assert!(
+        warned[0].contains("\"end_war\"") && warned[0].contains("(ending …)"),
+        "{stderr}"
+    );
+    assert!(
+        warned[1].contains("\"whaling_ban\"") && warned[1].contains("(banning …)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("\"truce\""), "{stderr}");
+    let quiet = run_with(&["--quiet"]);
+    assert!(!quiet.contains("names a change"), "--quiet keeps warnings out: {quiet}");
+}
