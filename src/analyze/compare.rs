@@ -148,6 +148,10 @@ pub struct Comparison {
     pub without_date: u64,
     pub has_tone: bool,
     pub has_stance: bool,
+    /// Compared targets whose description names a change ("ending the war"), from the
+    /// run's saved configuration: stance models read those poorly (README).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets_naming_a_change: Vec<String>,
 }
 
 /// One measure (a target, or "tone") of `--diff A B`: B's mean less A's.
@@ -275,7 +279,9 @@ pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, Analy
         has_tone,
         has_stance,
     };
-    Ok(summarise(run, options, scope, observations))
+    let mut comparison = summarise(run, options, scope, observations);
+    comparison.targets_naming_a_change = targets_naming_a_change(run, &comparison.targets);
+    Ok(comparison)
 }
 
 /// statements ⨝ articles ⨝ actors, restricted to the date range.
@@ -518,7 +524,23 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
         without_date,
         has_tone,
         has_stance,
+        targets_naming_a_change: Vec::new(),
     }
+}
+
+/// The ids among `compared` of the run's targets whose description names a change, as
+/// its saved configuration gives them; none where that file is missing or unreadable
+/// (the comparison does not need it).
+fn targets_naming_a_change(run: &Path, compared: &[String]) -> Vec<String> {
+    let Ok(config) = crate::config::RunConfig::load(&run.join(crate::config::RUN_CONFIG_FILE)) else {
+        return Vec::new();
+    };
+    config
+        .targets()
+        .into_iter()
+        .filter(|t| t.change_verb().is_some() && compared.contains(&t.id))
+        .map(|t| t.id)
+        .collect()
 }
 
 impl Comparison {
@@ -735,6 +757,13 @@ impl Comparison {
                     }
                 );
             }
+        }
+        if !self.targets_naming_a_change.is_empty() {
+            let _ = write!(
+                s,
+                "\nTargets that name a change, read with care (stance models read them through the mood toward the thing; README, \"Targets that name a change read poorly\"): {}.",
+                self.targets_naming_a_change.join(", ")
+            );
         }
         let _ = writeln!(
             s,

@@ -357,10 +357,18 @@ fn render(
     }
     let _ = write!(
         h,
-        "</p><p class=\"meta\">Grouped by {by}. Intervals: {}. Cells with fewer than {} statements are hatched and marked “few”.</p></header>\n",
+        "</p><p class=\"meta\">Grouped by {by}. Intervals: {}. Cells with fewer than {} statements are hatched and marked “few”.</p>",
         escape(&c.interval),
         c.options.min_n
     );
+    if !c.targets_naming_a_change.is_empty() {
+        let _ = write!(
+            h,
+            "<p class=\"meta\">Targets that name a change, read with care (stance models read them through the mood toward the thing; README, “Targets that name a change read poorly”): {}.</p>",
+            escape(&c.targets_naming_a_change.join(", "))
+        );
+    }
+    h.push_str("</header>\n");
     let groups: Vec<&String> = c.groups.iter().take(options.max_groups).collect();
     heatmap(&mut h, c, &groups);
     tone_chart(&mut h, c, &groups);

@@ -284,3 +284,66 @@ fn filters_periods_and_groupings() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a stancemap run folder"));
 }
+
+/// A compared target whose description names a change ("lifting the sanctions") is
+/// flagged, from the run's saved configuration: in the JSON and under the text table.
+/// A target that is the thing itself is not, nor one left out by `--target`.
+#[test]
+fn targets_that_name_a_change_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().join("run");
+    std::fs::create_dir(&run_dir).unwrap();
+    fixture_run(&run_dir);
+    // The fixture's tables, with the configuration a real run of this study saves.
+    let study = dir.path().join("study.toml");
+    std::fs::write(
+        &study,
+        "name = \"s\"\n[[targets]]\nid = \"ceasefire\"\ndescription = \"a ceasefire\"\n\
+         [[targets]]\nid = \"sanctions\"\ndescription = \"lifting the sanctions\"\n",
+    )
+    .unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "{\"id\": \"x\", \"text\": \"Alice said yes.\"}\n").unwrap();
+    let saved = dir.path().join("saved");
+    let output = run(&[
+        "run",
+        "--quiet",
+        "--no-models",
+        "--input",
+        input.to_str().unwrap(),
+        "--study",
+        study.to_str().unwrap(),
+        "--out",
+        saved.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    std::fs::copy(saved.join("run_config.toml"), run_dir.join("run_config.toml")).unwrap();
+
+    assert_eq!(
+        compare(&run_dir, &[])["targets_naming_a_change"],
+        serde_json::json!(["sanctions"])
+    );
+    let only_ceasefire = compare(&run_dir, &["--target", "ceasefire"]);
+    assert!(
+        only_ceasefire.get("targets_naming_a_change").is_none(),
+        "{only_ceasefire}"
+    );
+    let text = run(&["compare", "--run", run_dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Targets that name a change, read with care"), "{text}");
+    assert!(text.contains("): sanctions."), "{text}");
+    let html = dir.path().join("report.html");
+    let output = run(&[
+        "report",
+        "--run",
+        run_dir.to_str().unwrap(),
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(
+        html.contains("Targets that name a change, read with care"),
+        "the report says so too"
+    );
+}
