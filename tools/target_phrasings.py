@@ -4,23 +4,29 @@ hand-written change-target probes (tests/data/change_target_stance_{heldout,test
 each probe read against the target as written ("ending the war"), against another
 phrasing of what a supporter wants ("a negotiated peace"), against the thing with the
 side turned ("the war": for it counts against ending it), and the average of the first
-and the last. F1avg per target and over all, as `stancemap eval` computes it.
+and the third. F1avg per target and over all, as `stancemap eval` computes it.
 
-    .venv/bin/python tools/target_phrasings.py --model models/nli-minilm \\
+    .venv/bin/python tools/target_phrasings.py [--model nli-minilm] [--models REGISTRY.toml] \\
         tests/data/change_target_stance_heldout.jsonl tests/data/change_target_stance_test.jsonl
 
-The pipeline's formula (src/score/stance.rs) through `transformers`: p_favor =
-(P(ent | supports) + P(con | opposes)) / 2, and so on; the label is the largest of the
-three. Needs `make train-setup` (transformers in .venv). The other phrasings were
-written before any model read them, the held-out file's after its first figures.
+Every reading is stancemap's own (`stancemap score --task stance`, rows `{id, text,
+target}`), as a run whose study named the target so would read it. The other phrasings
+were written before any model read them, the held-out file's after its first figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import tempfile
 from collections import defaultdict
 from pathlib import Path
+
+import polars as pl
+
+REPO = Path(__file__).resolve().parent.parent
 
 # For each probe target: another phrasing of what its supporters want, and the thing the
 # change acts on (read with the side turned).
@@ -58,49 +64,51 @@ def f1_avg(pairs: list[tuple[str, str]]) -> float:
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("probes", nargs="+", type=Path)
-    p.add_argument("--model", type=Path, default=Path("models/nli-minilm"))
+    p.add_argument("--model", default=None, help="stance model (registry name; default: the registry's)")
+    p.add_argument("--models", type=Path, action="append", default=[], help="extra registry files")
     p.add_argument("--threads", type=int, default=2)
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    p.add_argument("--bin", type=Path, default=target_dir / "release" / "stancemap")
     args = p.parse_args()
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    torch.set_num_threads(args.threads)
-    tokenizer = AutoTokenizer.from_pretrained(args.model)
-    model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
-    index = {name.lower(): i for i, name in model.config.id2label.items()}
-    ent, con = index["entailment"], index["contradiction"]
-
-    def read(text: str, target: str, turned: bool = False) -> tuple[float, float, float]:
-        batch = tokenizer([text, text], [f"The speaker supports {target}.", f"The speaker opposes {target}."],
-                          return_tensors="pt", padding=True, truncation=True, max_length=256)
-        with torch.no_grad():
-            p = model(**batch).logits.softmax(-1)
-        favor, against = float(p[0, ent] + p[1, con]) / 2, float(p[0, con] + p[1, ent]) / 2
-        if turned:
-            favor, against = against, favor
-        return favor, against, 1.0 - favor - against
-
-    def label(probs) -> str:
-        return LABELS[max(range(3), key=lambda i: probs[i])]
 
     readings = ("as written", "other phrasing", "thing, side turned", "average of first and third")
     for path in args.probes:
         rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        probs = score(args, [(r["text"], phrasing) for r in rows for phrasing in (r["target"], *PHRASINGS[r["target"]])])
         results: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        for row in rows:
-            other, thing = PHRASINGS[row["target"]]
-            written = read(row["text"], row["target"])
-            turned = read(row["text"], thing, turned=True)
+        for i, row in enumerate(rows):
+            written, other, (favor, against, none) = probs[3 * i : 3 * i + 3]
+            turned = (against, favor, none)
             average = tuple((a + b) / 2 for a, b in zip(written, turned))
-            for name, probs in zip(readings, (written, read(row["text"], other), turned, average)):
-                results[(row["target"], name)].append((row["label"], label(probs)))
-                results[("all", name)].append((row["label"], label(probs)))
+            for name, reading in zip(readings, (written, other, turned, average)):
+                label = LABELS[max(range(3), key=lambda k: reading[k])]
+                results[(row["target"], name)].append((row["label"], label))
+                results[("all", name)].append((row["label"], label))
         print(f"== {path} ({len(rows)} probes), F1avg")
         print("| target | " + " | ".join(readings) + " |")
         print("|---" * (len(readings) + 1) + "|")
         for target in sorted({t for t, _ in results}, key=lambda t: (t == "all", t)):
             cells = " | ".join(f"{f1_avg(results[(target, name)]):.3f}" for name in readings)
             print(f"| {target} | {cells} |")
+
+
+def score(args, pairs: list[tuple[str, str]]) -> list[tuple[float, float, float]]:
+    """(p_favor, p_against, p_none) of each (text, target) pair, in order, from
+    `stancemap score`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = Path(tmp) / "rows.jsonl"
+        rows.write_text("".join(json.dumps({"id": str(i), "text": text, "target": target}) + "\n"
+                                for i, (text, target) in enumerate(pairs)), encoding="utf-8")
+        out = Path(tmp) / "scores.parquet"
+        cmd = [str(args.bin), "score", "-q", "--task", "stance", "-i", str(rows), "-o", str(out),
+               "--threads", str(args.threads)]
+        if args.model:
+            cmd += ["--model", args.model]
+        for registry in args.models:
+            cmd += ["--models", str(registry)]
+        subprocess.run(cmd, check=True)
+        scores = pl.read_parquet(out).with_columns(pl.col("id").cast(pl.Int64)).sort("id")
+    return list(zip(scores["p_favor"], scores["p_against"], scores["p_none"]))
 
 
 if __name__ == "__main__":
