@@ -272,16 +272,16 @@ pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, Analy
             }
         }
     }
+    let targets_naming_a_change = targets_naming_a_change(run, &targets);
     let scope = Scope {
         targets,
+        targets_naming_a_change,
         without_group,
         without_date,
         has_tone,
         has_stance,
     };
-    let mut comparison = summarise(run, options, scope, observations);
-    comparison.targets_naming_a_change = targets_naming_a_change(run, &comparison.targets);
-    Ok(comparison)
+    Ok(summarise(run, options, scope, observations))
 }
 
 /// statements ⨝ articles ⨝ actors, restricted to the date range.
@@ -391,6 +391,7 @@ fn read_observations(
 
 struct Scope {
     targets: Vec<String>,
+    targets_naming_a_change: Vec<String>,
     without_group: u64,
     without_date: u64,
     has_tone: bool,
@@ -400,6 +401,7 @@ struct Scope {
 fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: Vec<Observation>) -> Comparison {
     let Scope {
         targets,
+        targets_naming_a_change,
         without_group,
         without_date,
         has_tone,
@@ -524,9 +526,12 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
         without_date,
         has_tone,
         has_stance,
-        targets_naming_a_change: Vec::new(),
+        targets_naming_a_change,
     }
 }
+
+/// What `compare` and the report say before the targets that name a change.
+pub const CHANGE_TARGETS_NOTE: &str = "Targets that name a change, read with care (stance models read them through the mood toward the thing; README, \"Targets that name a change read poorly\")";
 
 /// The ids among `compared` of the run's targets whose description names a change, as
 /// its saved configuration gives them; none where that file is missing or unreadable
@@ -761,7 +766,7 @@ impl Comparison {
         if !self.targets_naming_a_change.is_empty() {
             let _ = write!(
                 s,
-                "\nTargets that name a change, read with care (stance models read them through the mood toward the thing; README, \"Targets that name a change read poorly\"): {}.",
+                "\n{CHANGE_TARGETS_NOTE}: {}.",
                 self.targets_naming_a_change.join(", ")
             );
         }

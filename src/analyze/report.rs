@@ -8,7 +8,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::compare::{Comparison, TimelinePoint};
+use super::compare::{Comparison, TimelinePoint, CHANGE_TARGETS_NOTE};
 use super::{date_from_days, AnalyzeError, Columns, RunTables};
 
 /// Report options beyond the comparison's.
@@ -364,7 +364,8 @@ fn render(
     if !c.targets_naming_a_change.is_empty() {
         let _ = write!(
             h,
-            "<p class=\"meta\">Targets that name a change, read with care (stance models read them through the mood toward the thing; README, “Targets that name a change read poorly”): {}.</p>",
+            "<p class=\"meta\">{}: {}.</p>",
+            escape(CHANGE_TARGETS_NOTE),
             escape(&c.targets_naming_a_change.join(", "))
         );
     }

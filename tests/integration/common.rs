@@ -113,6 +113,15 @@ pub fn project_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
+/// Each line of a JSONL file, parsed.
+pub fn jsonl_rows(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 /// The registry of tiny random test models (tests/fixtures/make_tiny_models.py).
 pub fn fixture_registry() -> String {
     project_file("tests/fixtures/models.toml").display().to_string()

@@ -282,14 +282,8 @@ fn positions_on_undoing_a_target_read_the_other_way() {
 /// must stay off both sets' targets, or the figures would say nothing about new ones.
 #[test]
 fn stance_model_on_targets_that_name_a_change() {
-    let read = |name: &str| -> Vec<serde_json::Value> {
-        let path = project_file(&format!("tests/data/change_target_stance_{name}.jsonl"));
-        std::fs::read_to_string(&path)
-            .unwrap()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect()
-    };
+    let file = |name: &str| project_file(&format!("tests/data/change_target_stance_{name}.jsonl"));
+    let read = |name: &str| jsonl_rows(&file(name));
     let targets = |rows: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
         rows.iter().map(|r| r["target"].as_str().unwrap().to_string()).collect()
     };
@@ -303,12 +297,6 @@ fn stance_model_on_targets_that_name_a_change() {
     );
     // The word that names each measured target's thing must not occur in training text
     // ("war" and "wars", not "warrant"; a stem for the rest).
-    let words_of = |text: &str| -> Vec<String> {
-        text.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .map(str::to_string)
-            .collect()
-    };
     let stems = [
         "death penalt",
         "whal",
@@ -328,8 +316,8 @@ fn stance_model_on_targets_that_name_a_change() {
     for row in &train {
         let text = row["text"].as_str().unwrap();
         let lower = text.to_lowercase();
-        let words = words_of(text);
-        let war = words.iter().any(|w| w == "war" || w == "wars");
+        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+        let war = words.iter().any(|w| *w == "war" || *w == "wars");
         let stem = stems.iter().find(|stem| {
             if stem.contains(' ') {
                 lower.contains(*stem)
@@ -344,12 +332,7 @@ fn stance_model_on_targets_that_name_a_change() {
     }
 
     for (name, rows, floor) in [("heldout", 70, 0.33), ("test", 44, 0.42)] {
-        let report = eval_default_on(
-            "stance",
-            "labels",
-            &project_file(&format!("tests/data/change_target_stance_{name}.jsonl")),
-            &[],
-        );
+        let report = eval_default_on("stance", "labels", &file(name), &[]);
         assert_eq!(report["model"], "nli-minilm");
         assert_eq!(report["items"], rows, "{report}");
         let f1_avg = figure(&report, "/f1_avg");

@@ -14,14 +14,6 @@ fn ok(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn rows(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn label_train_eval_round_trip_on_the_sample_corpus() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +50,7 @@ fn label_train_eval_round_trip_on_the_sample_corpus() {
     let labels = dir.path().join("stance.jsonl");
     let said = label_into(&labels);
     assert!(said.contains("fill in each row's `label`"), "{said}");
-    let sample = rows(&labels);
+    let sample = jsonl_rows(&labels);
     let cell = |actor: Option<&str>, target: &str| (actor.unwrap_or("(unresolved)").to_string(), target.to_string());
     let mut per_cell: BTreeMap<(String, String), usize> = BTreeMap::new();
     for row in &sample {
@@ -154,11 +146,11 @@ fn label_train_eval_round_trip_on_the_sample_corpus() {
     assert_eq!(train_rows + held, 36);
     assert!(held > 0, "{report}");
     // Held-out articles never trained on.
-    let trained: BTreeSet<String> = rows(&out.join("train.jsonl"))
+    let trained: BTreeSet<String> = jsonl_rows(&out.join("train.jsonl"))
         .iter()
         .map(|r| r["article_id"].as_str().unwrap().to_string())
         .collect();
-    assert!(rows(&out.join("heldout.jsonl"))
+    assert!(jsonl_rows(&out.join("heldout.jsonl"))
         .iter()
         .all(|r| !trained.contains(r["article_id"].as_str().unwrap())));
     let accuracy = |which: &str| report[which]["classification"]["accuracy"].as_f64().unwrap();
