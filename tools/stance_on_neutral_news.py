@@ -69,15 +69,7 @@ def main() -> int:
                 for id_, text in forms:
                     for t in targets:
                         f.write(json.dumps({"id": id_, "text": text, "target": t["description"]}) + "\n")
-        out = Path(tmp) / "scores.parquet"
-        cmd = [str(args.bin), "score", "-q", "--task", "stance", "-i", str(rows), "-o", str(out),
-               "--threads", str(args.threads)]
-        if args.model:
-            cmd += ["--model", args.model]
-        for registry in args.models:
-            cmd += ["--models", str(registry)]
-        subprocess.run(cmd, check=True)
-        scores = pl.read_parquet(out)
+        scores = score_stance_rows(args, rows, Path(tmp) / "scores.parquet")
 
     target_column = "target" if "target" in scores.columns else "target_id"
     if args.stance_cues:
@@ -116,6 +108,19 @@ def main() -> int:
             print(f"{'all targets (' + r['form'] + ')':44} {r['pairs']:>5} {r['mean']:>+7.3f} {r['abs']:>7.3f} "
                   f"{'':>6} {'':>7} {r['none']:>6.2f}")
     return 0
+
+
+def score_stance_rows(args, rows: Path, out: Path) -> pl.DataFrame:
+    """`stancemap score --task stance` on a JSONL of `{id, text, target}` rows, with the
+    tool's `--bin`, `--threads`, `--model` and `--models`; the scores as a frame."""
+    cmd = [str(args.bin), "score", "-q", "--task", "stance", "-i", str(rows), "-o", str(out),
+           "--threads", str(args.threads)]
+    if args.model:
+        cmd += ["--model", args.model]
+    for registry in args.models:
+        cmd += ["--models", str(registry)]
+    subprocess.run(cmd, check=True)
+    return pl.read_parquet(out)
 
 
 # As `score::STANCE_TAKING_VERBS` and `CUE_AUXILIARIES` (src/score/stance.rs).

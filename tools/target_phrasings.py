@@ -19,12 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 import polars as pl
+
+from stance_on_neutral_news import score_stance_rows
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -93,21 +94,13 @@ def main():
 
 
 def score(args, pairs: list[tuple[str, str]]) -> list[tuple[float, float, float]]:
-    """(p_favor, p_against, p_none) of each (text, target) pair, in order, from
-    `stancemap score`."""
+    """(p_favor, p_against, p_none) of each (text, target) pair, in order."""
     with tempfile.TemporaryDirectory() as tmp:
         rows = Path(tmp) / "rows.jsonl"
         rows.write_text("".join(json.dumps({"id": str(i), "text": text, "target": target}) + "\n"
                                 for i, (text, target) in enumerate(pairs)), encoding="utf-8")
-        out = Path(tmp) / "scores.parquet"
-        cmd = [str(args.bin), "score", "-q", "--task", "stance", "-i", str(rows), "-o", str(out),
-               "--threads", str(args.threads)]
-        if args.model:
-            cmd += ["--model", args.model]
-        for registry in args.models:
-            cmd += ["--models", str(registry)]
-        subprocess.run(cmd, check=True)
-        scores = pl.read_parquet(out).with_columns(pl.col("id").cast(pl.Int64)).sort("id")
+        scores = score_stance_rows(args, rows, Path(tmp) / "scores.parquet")
+        scores = scores.with_columns(pl.col("id").cast(pl.Int64)).sort("id")
     return list(zip(scores["p_favor"], scores["p_against"], scores["p_none"]))
 
 
