@@ -59,15 +59,20 @@ class Example:
     label: int
     pair: str | None = None
     source: str = ""
+    # A teacher's probabilities over the labels, learned instead of `label` (distillation).
+    soft: tuple[float, ...] | None = None
 
 
 class Encoded(torch.utils.data.Dataset):
-    def __init__(self, examples: list[Example], tokenizer, max_length: int):
+    def __init__(self, examples: list[Example], tokenizer, max_length: int, n_labels: int = 0):
+        """With `n_labels`, every label is a distribution over that many labels (one-hot
+        for a gold label, a teacher's probabilities for a distilled one)."""
         firsts = [e.text for e in examples]
         seconds = [e.pair for e in examples] if examples and examples[0].pair is not None else None
         enc = tokenizer(firsts, seconds, truncation="only_first" if seconds else True, max_length=max_length)
         self.features = [
-            {k: enc[k][i] for k in enc.keys()} | {"labels": e.label} for i, e in enumerate(examples)
+            {k: enc[k][i] for k in enc.keys()} | {"labels": label_target(e, n_labels) if n_labels else e.label}
+            for i, e in enumerate(examples)
         ]
 
     def __len__(self):
@@ -75,6 +80,18 @@ class Encoded(torch.utils.data.Dataset):
 
     def __getitem__(self, i):
         return self.features[i]
+
+
+def label_target(e: Example, n_labels: int) -> list[float]:
+    if e.soft is not None:
+        return list(e.soft)
+    return [1.0 if i == e.label else 0.0 for i in range(n_labels)]
+
+
+def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy against a distribution: for one-hot rows the usual loss, for a
+    teacher's probabilities KL(teacher ‖ model) plus the teacher's constant entropy."""
+    return -(target * torch.log_softmax(logits.float(), dim=-1)).sum(-1).mean()
 
 
 def common_args(description: str, default_out: str) -> argparse.ArgumentParser:
@@ -119,7 +136,8 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
     random.Random(args.seed).shuffle(train_set)
     if args.limit:
         train_set = train_set[: args.limit]
-    train_data = Encoded(train_set, tokenizer, args.max_length)
+    distilled = any(e.soft is not None for e in train_set)
+    train_data = Encoded(train_set, tokenizer, args.max_length, len(labels) if distilled else 0)
     args.work.mkdir(parents=True, exist_ok=True)
     training_args = TrainingArguments(
         output_dir=str(args.work),
@@ -141,8 +159,15 @@ def train(args, labels: list[str], train_set: list[Example], calib_set: list[Exa
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
-    trainer = Trainer(model=model, args=training_args, train_dataset=train_data,
-                      data_collator=DataCollatorWithPadding(tokenizer))
+    class SoftLabelTrainer(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
+            target = inputs.pop("labels")
+            outputs = model(**inputs)
+            loss = soft_cross_entropy(outputs.logits, target)
+            return (loss, outputs) if return_outputs else loss
+
+    trainer = (SoftLabelTrainer if distilled else Trainer)(model=model, args=training_args, train_dataset=train_data,
+                                                           data_collator=DataCollatorWithPadding(tokenizer))
     started = time.time()
     resume = args.resume and any(p.name.startswith("checkpoint-") for p in args.work.iterdir())
     result = trainer.train(resume_from_checkpoint=True if resume else None)
