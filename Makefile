@@ -155,7 +155,8 @@ $(VENV)/.train-ready: requirements-train.txt $(VENV)/.ready
 # models/attribution-tagger) from
 # ../shared/data, seeded; logs and checkpoints in out/train. On 2 cores: NLI stage 1
 # about 60 min, stage 2 about 21 min (a candidate the shipped model no longer uses),
-# stage 3 about 45 min, stage 4 44 min, stage 5 (models/nli-minilm) 34 min, the tone mix probe 5 min,
+# stage 3 about 45 min, stage 4 44 min, stage 5 34 min, the news statements stage 8 keeps
+# stage 5's readings of 3 min, stage 8 (models/nli-minilm) 14 min, the tone mix probe 5 min,
 # tone 28 min and its second stage 9 min, the attribution tagger 48 min and its second stage (2 more epochs from the first's last
 # checkpoint; models/attribution-tagger is its output) 69 min with builds sharing
 # the CPU.
@@ -163,7 +164,7 @@ $(VENV)/.train-ready: requirements-train.txt $(VENV)/.ready
 # hand-labelled PolNeAR train statements three times (tests/data/README.md).
 TONE_STAGE2_MIX = {"emobank_band": 0.3, "emobank_genres": "none", "vader_band": 1.0, "vader": false, "sst2": 3000, "sst2_min_words": 1, "news_repeat": 1, "hand_repeat": 3}
 
-train-defaults: train-setup
+train-defaults: train-setup build
 	@mkdir -p out/train
 	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 2>&1 | tee $(CURDIR)/out/train/nli-minilm.log
 	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 --init $(CURDIR)/out/train/nli-minilm/checkpoint-1183 \
@@ -178,9 +179,15 @@ train-defaults: train-setup
 	  --unrelated 0.1 --vast 3000 --mnli 3000 --snli 1500 --snli-rest 1500 --lr 5e-5 \
 	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage4.log
 	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 --init $(CURDIR)/out/train/nli-minilm-stage4/model \
-	  --work $(CURDIR)/out/train/nli-minilm-stage5 --out $(CURDIR)/models/nli-minilm --argq 0 --vast 0 --argq-targets 2500 \
+	  --work $(CURDIR)/out/train/nli-minilm-stage5 --out $(CURDIR)/out/train/nli-minilm-stage5/model --argq 0 --vast 0 --argq-targets 2500 \
 	  --unrelated 0.1 --news-neutral 3000 --vast-contrast 3000 --scitail 1000 --mnli 3000 --snli 1000 --snli-rest 1000 \
 	  --lr 3e-5 2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage5.log
+	$(VENV)/bin/python models/recipes/distill_statements.py --bin $(BIN) --out $(CURDIR)/out/train/distill_statements.jsonl
+	cd models/recipes && time $(VENV)/bin/python nli_minilm.py --threads 2 --init $(CURDIR)/out/train/nli-minilm-stage5/model \
+	  --work $(CURDIR)/out/train/nli-minilm-stage8 --out $(CURDIR)/models/nli-minilm --argq 0 --vast 0 --argq-targets 1500 \
+	  --unrelated 0.1 --news-neutral 1800 --vast-contrast 1800 --scitail 600 --mnli 1800 --snli 600 --snli-rest 600 \
+	  --change-targets 6 --lr 2e-5 --distill $(CURDIR)/out/train/distill_statements.jsonl --distill-pairs 4000 \
+	  2>&1 | tee $(CURDIR)/out/train/nli-minilm-stage8.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py select --threads 2 2>&1 | tee $(CURDIR)/out/train/tone-select.log
 	cd models/recipes && time $(VENV)/bin/python tone_minilm.py train --threads 2 --epochs 1 --lr 5e-5 \
 	  --out $(CURDIR)/out/train/tone-minilm/model 2>&1 | tee $(CURDIR)/out/train/tone-minilm.log

@@ -274,12 +274,12 @@ fn positions_on_undoing_a_target_read_the_other_way() {
 }
 
 /// Issue #16: targets that name a change ("ending the war", "banning whaling"), on
-/// statements written and labelled by hand (tests/data/README.md). The shipped model
-/// reads them through the thing's mood, not the change ("I support a ceasefire." reads
-/// against ending the war): F1avg 0.38 on the held-out probes, 0.49 on the test probes.
-/// These floors catch a default that reads them worse still; a model that reads them
-/// well (the card's stage 8: 0.51 and 0.66) would raise them. The training statements
-/// must stay off both sets' targets, or the figures would say nothing about new ones.
+/// statements written and labelled by hand (tests/data/README.md). Stage 5 read them
+/// through the thing's mood, not the change ("I support a ceasefire." reads against
+/// ending the war): F1avg 0.38 on the held-out probes, 0.49 on the test probes. The
+/// shipped stage 8, trained on statements about other changes, reads 0.50 and 0.62; these
+/// floors keep a default from falling back towards stage 5. The training statements must
+/// stay off both sets' targets, or the figures would say nothing about new ones.
 #[test]
 fn stance_model_on_targets_that_name_a_change() {
     let file = |name: &str| project_file(&format!("tests/data/change_target_stance_{name}.jsonl"));
@@ -331,7 +331,7 @@ fn stance_model_on_targets_that_name_a_change() {
         );
     }
 
-    for (name, rows, floor) in [("heldout", 70, 0.33), ("test", 44, 0.42)] {
+    for (name, rows, floor) in [("heldout", 70, 0.45), ("test", 44, 0.56)] {
         let report = eval_default_on("stance", "labels", &file(name), &[]);
         assert_eq!(report["model"], "nli-minilm");
         assert_eq!(report["items"], rows, "{report}");
