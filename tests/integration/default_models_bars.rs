@@ -129,9 +129,9 @@ fn tone_model_reads_negation_in_the_speakers_words() {
 
 /// Issue #16: stance toward a contested policy in real news (Wikinews, labelled by hand:
 /// tests/data/README.md). Where a statement names the policy the default model reads
-/// favour and against at F1avg 0.62; where it does not, at chance (0.27), and it must at
-/// least not invent sides there: "none" recall 0.69 (reading every such statement as
-/// about the article's policy took it to 0).
+/// favour and against at F1avg 0.59 (stage 5: 0.62); where it does not, at chance (0.26),
+/// and it must at least not invent sides there: "none" recall 0.66 (stage 5: 0.69;
+/// reading every such statement as about the article's policy took it to 0).
 #[test]
 fn stance_model_on_policies_named_and_implied_in_real_news() {
     let named = eval_default_on(
