@@ -342,8 +342,8 @@ fn warn_of_change_targets(targets: &[Target]) {
                 "target {:?} (\"{}\") names a change ({verb} …): stance models read such targets \
                  through the mood toward the thing, not the change (nli-minilm F1avg 0.50 on \
                  tests/data/change_target_stance_heldout.jsonl, ending the war 0.28; \"I support a \
-                 ceasefire.\" reads against ending the war). Check its cells on labels of your own: `stancemap label`, \
-                 then `stancemap eval --task stance --format labels`",
+                 ceasefire.\" reads against ending the war). Check its cells on labels of your own: \
+                 `stancemap label`, then `stancemap eval --task stance --format labels`",
                 target.id,
                 target.description
             );

@@ -90,8 +90,9 @@ fn compare_recovers_the_sign_of_every_clear_position() {
     // Brenner's change of mind on the ceasefire is still wrong, and Ilves toward ending
     // the war is right by +0.004 only (stage 5: −0.009), too close to hold here;
     // positions on undoing a target ("lifting sanctions … would be rewarding
-    // aggression") are read through the undoing since `Target::hypotheses_for` turns them. This holds what it recovers today without the
-    // hair's-breadth cell (12 of 14, the shipped model 13) so that nothing slips back.
+    // aggression") are read through the undoing since `Target::hypotheses_for` turns
+    // them. This holds what it recovers today without the hair's-breadth cell (12 of
+    // 14, the shipped model 13) so that nothing slips back.
     const MOST_WRONG: usize = 2;
     assert!(
         wrong.len() <= MOST_WRONG,
