@@ -67,6 +67,8 @@ def checks():
          REPO / "tests/data/change_target_stance_heldout.jsonl", [], "f1_avg", None),
         ("Targets that name a change, 44 test probes on other targets", "stance", "labels",
          REPO / "tests/data/change_target_stance_test.jsonl", [], "f1_avg", None),
+        ("Sides taken without saying so (conditions, preconditions, images), 72 probes", "stance", "labels",
+         REPO / "tests/data/implicit_stance_heldout.jsonl", [], "f1_avg", None),
     ]
 
 

@@ -383,6 +383,38 @@ def change_targets(rng: random.Random, repeat: int, unrelated: float) -> list[Ex
     return out
 
 
+# Statements that take a side without saying "support" or "oppose" (issue #16, "stance
+# from the speaker's words"): a condition met ("We will sign if the pension clause is in
+# writing." is for), a precondition that puts the thing off ("Fix the buses before
+# anyone dreams about tunnels." is against), what the thing means once done ("Today we
+# chose ..."), a warning in an image ("A handshake does not unload a ship."); and
+# statements in a bad or good mood about something near the thing that take no side on
+# it ("the leak had poisoned the atmosphere", "raising fees before the merger would be
+# petty"). Written for this recipe on 19 proposals and agreements (tests/data/README.md);
+# none is about a war, a ceasefire, peace, sanctions, a prisoner exchange or a held-out
+# probe's topic (implicit_stance_heldout.jsonl).
+IMPLICIT_STANCE = REPO / "tests" / "data" / "implicit_stance_train.jsonl"
+
+
+def implicit_stance(rng: random.Random, repeat: int, unrelated: float) -> list[Example]:
+    """Each statement against both hypotheses of its target; a share against another
+    proposal's target, neutral. `repeat` passes, each drawing its unrelated share anew."""
+    if not repeat:
+        return []
+    rows = read_jsonl(IMPLICIT_STANCE)
+    targets = sorted({r["target"] for r in rows})
+    out = []
+    for _ in range(repeat):
+        for r in rows:
+            if rng.random() < unrelated:
+                other = rng.choice([t for t in targets if t != r["target"]])
+                out += contrast_pairs(r["text"], other, 0, PHRASE_TEMPLATES, "implicit_unrelated")
+            else:
+                out += contrast_pairs(r["text"], r["target"], HAND_STANCE_LABELS[r["label"]], PHRASE_TEMPLATES,
+                                      "implicit")
+    return out
+
+
 def vast_contrast(rng: random.Random, limit: int) -> list[Example]:
     """VAST posts read against both hypotheses of their topic; its neutral posts talk
     about the topic without taking a side, the hard negatives of stance."""
@@ -605,6 +637,8 @@ def main():
                    help="times to read the hand-labelled PolNeAR statements naming a candidate (stage 6)")
     p.add_argument("--change-targets", type=int, default=0,
                    help="times to read the statements on targets that name a change (stage 8)")
+    p.add_argument("--implicit", type=int, default=0,
+                   help="times to read the statements that take a side without naming it (stage 10)")
     p.add_argument("--distill", type=Path, default=None,
                    help="JSONL of unlabelled news statements {text, target} (models/recipes/distill_statements.py)")
     p.add_argument("--distill-pairs", type=int, default=0,
@@ -641,6 +675,7 @@ def main():
         + predicate_pairs(rng, args.predicates)
         + hand_stance(args.hand)
         + change_targets(rng, args.change_targets, args.unrelated)
+        + implicit_stance(rng, args.implicit, args.unrelated)
         + distilled_pairs(args.distill, args.distill_pairs, args.init, args.max_length)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
