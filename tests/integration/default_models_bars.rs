@@ -282,19 +282,7 @@ fn positions_on_undoing_a_target_read_the_other_way() {
 /// stay off both sets' targets, or the figures would say nothing about new ones.
 #[test]
 fn stance_model_on_targets_that_name_a_change() {
-    let file = |name: &str| project_file(&format!("tests/data/change_target_stance_{name}.jsonl"));
-    let read = |name: &str| jsonl_rows(&file(name));
-    let targets = |rows: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
-        rows.iter().map(|r| r["target"].as_str().unwrap().to_string()).collect()
-    };
-    let (heldout, test, train) = (read("heldout"), read("test"), read("train"));
-    let measured: std::collections::BTreeSet<String> = targets(&heldout).union(&targets(&test)).cloned().collect();
-    assert_eq!(measured.len(), 16, "{measured:?}");
-    let train_targets = targets(&train);
-    assert!(
-        train_targets.is_disjoint(&measured),
-        "{train_targets:?} against {measured:?}"
-    );
+    let train = probe_set_apart_from_training("change_target_stance", 16);
     // The word that names each measured target's thing must not occur in training text
     // ("war" and "wars", not "warrant"; a stem for the rest).
     let stems = [
@@ -331,16 +319,7 @@ fn stance_model_on_targets_that_name_a_change() {
         );
     }
 
-    for (name, rows, floor) in [("heldout", 70, 0.45), ("test", 44, 0.56)] {
-        let report = eval_default_on("stance", "labels", &file(name), &[]);
-        assert_eq!(report["model"], "nli-minilm");
-        assert_eq!(report["items"], rows, "{report}");
-        let f1_avg = figure(&report, "/f1_avg");
-        assert!(
-            f1_avg >= floor,
-            "F1avg {f1_avg} on the {name} change-target probes (floor {floor})"
-        );
-    }
+    default_stance_floors("change_target_stance", &[("heldout", 70, 0.45), ("test", 44, 0.56)]);
 }
 
 /// Issue #16, stance from the speaker's words: sides taken through a condition ("We will
@@ -354,15 +333,7 @@ fn stance_model_on_targets_that_name_a_change() {
 /// figures would say nothing about new targets.
 #[test]
 fn stance_model_reads_sides_taken_without_saying_so() {
-    let file = |name: &str| project_file(&format!("tests/data/implicit_stance_{name}.jsonl"));
-    let read = |name: &str| jsonl_rows(&file(name));
-    let targets = |rows: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
-        rows.iter().map(|r| r["target"].as_str().unwrap().to_string()).collect()
-    };
-    let (heldout, test, train) = (read("heldout"), read("test"), read("train"));
-    let measured: std::collections::BTreeSet<String> = targets(&heldout).union(&targets(&test)).cloned().collect();
-    assert_eq!(measured.len(), 13, "{measured:?}");
-    assert!(targets(&train).is_disjoint(&measured));
+    let train = probe_set_apart_from_training("implicit_stance", 13);
     let off_limits = [
         "war",
         "wars",
@@ -394,14 +365,37 @@ fn stance_model_reads_sides_taken_without_saying_so() {
         assert!(named.is_none(), "training statement names {named:?}: {text}");
     }
 
-    for (name, rows, floor) in [("heldout", 72, 0.43), ("test", 40, 0.50)] {
-        let report = eval_default_on("stance", "labels", &file(name), &[]);
+    default_stance_floors("implicit_stance", &[("heldout", 72, 0.43), ("test", 40, 0.50)]);
+}
+
+/// The rows of `tests/data/{stem}_train.jsonl`, once checked that none of their targets is
+/// one of the `measured` targets of `{stem}_heldout` and `{stem}_test` together.
+fn probe_set_apart_from_training(stem: &str, measured: usize) -> Vec<serde_json::Value> {
+    let read = |split: &str| jsonl_rows(&project_file(&format!("tests/data/{stem}_{split}.jsonl")));
+    let targets = |rows: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
+        rows.iter().map(|r| r["target"].as_str().unwrap().to_string()).collect()
+    };
+    let (heldout, test, train) = (read("heldout"), read("test"), read("train"));
+    let measured_targets: std::collections::BTreeSet<String> =
+        targets(&heldout).union(&targets(&test)).cloned().collect();
+    assert_eq!(measured_targets.len(), measured, "{measured_targets:?}");
+    let train_targets = targets(&train);
+    assert!(
+        train_targets.is_disjoint(&measured_targets),
+        "{train_targets:?} against {measured_targets:?}"
+    );
+    train
+}
+
+/// The default stance model's F1avg on `tests/data/{stem}_{split}.jsonl` for each
+/// `(split, rows, floor)`.
+fn default_stance_floors(stem: &str, splits: &[(&str, u64, f64)]) {
+    for &(split, rows, floor) in splits {
+        let file = project_file(&format!("tests/data/{stem}_{split}.jsonl"));
+        let report = eval_default_on("stance", "labels", &file, &[]);
         assert_eq!(report["model"], "nli-minilm");
         assert_eq!(report["items"], rows, "{report}");
         let f1_avg = figure(&report, "/f1_avg");
-        assert!(
-            f1_avg >= floor,
-            "F1avg {f1_avg} on the {name} implicit-stance probes (floor {floor})"
-        );
+        assert!(f1_avg >= floor, "F1avg {f1_avg} on {stem}_{split} (floor {floor})");
     }
 }
