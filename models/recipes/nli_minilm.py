@@ -377,22 +377,34 @@ def change_targets(rng: random.Random, repeat: int, unrelated: float) -> list[Ex
     undoes or grows a thing, of that thing with the side turned or kept ("banning
     handguns" favour is "handguns" against); a share against another family's target,
     neutral. `repeat` passes, each drawing its unrelated share anew."""
+    def own(r: dict) -> list[Example]:
+        stance = HAND_STANCE_LABELS[r["label"]]
+        out = contrast_pairs(r["text"], r["target"], stance, PHRASE_TEMPLATES, "change_target")
+        if r["thing"]:
+            out += contrast_pairs(r["text"], r["thing"], stance * r["thing_direction"], PHRASE_TEMPLATES,
+                                  "change_thing")
+        return out
+
+    return hand_written_passes(CHANGE_TARGETS, rng, repeat, unrelated, own, "change_unrelated")
+
+
+def hand_written_passes(path: Path, rng: random.Random, repeat: int, unrelated: float, own,
+                        unrelated_source: str) -> list[Example]:
+    """`repeat` passes over the rows `{target, text, label, …}` of `path`: each row read by
+    `own` (the pairs of its own target) or, with probability `unrelated` drawn anew each
+    pass, against both hypotheses of another row's target, neutral."""
     if not repeat:
         return []
-    rows = read_jsonl(CHANGE_TARGETS)
-    families = sorted({r["target"] for r in rows})
+    rows = read_jsonl(path)
+    targets = sorted({r["target"] for r in rows})
     out = []
     for _ in range(repeat):
         for r in rows:
-            stance = HAND_STANCE_LABELS[r["label"]]
             if rng.random() < unrelated:
-                other = rng.choice([f for f in families if f != r["target"]])
-                out += contrast_pairs(r["text"], other, 0, PHRASE_TEMPLATES, "change_unrelated")
-                continue
-            out += contrast_pairs(r["text"], r["target"], stance, PHRASE_TEMPLATES, "change_target")
-            if r["thing"]:
-                out += contrast_pairs(r["text"], r["thing"], stance * r["thing_direction"], PHRASE_TEMPLATES,
-                                      "change_thing")
+                other = rng.choice([t for t in targets if t != r["target"]])
+                out += contrast_pairs(r["text"], other, 0, PHRASE_TEMPLATES, unrelated_source)
+            else:
+                out += own(r)
     return out
 
 
@@ -412,20 +424,10 @@ IMPLICIT_STANCE = REPO / "tests" / "data" / "implicit_stance_train.jsonl"
 def implicit_stance(rng: random.Random, repeat: int, unrelated: float) -> list[Example]:
     """Each statement against both hypotheses of its target; a share against another
     proposal's target, neutral. `repeat` passes, each drawing its unrelated share anew."""
-    if not repeat:
-        return []
-    rows = read_jsonl(IMPLICIT_STANCE)
-    targets = sorted({r["target"] for r in rows})
-    out = []
-    for _ in range(repeat):
-        for r in rows:
-            if rng.random() < unrelated:
-                other = rng.choice([t for t in targets if t != r["target"]])
-                out += contrast_pairs(r["text"], other, 0, PHRASE_TEMPLATES, "implicit_unrelated")
-            else:
-                out += contrast_pairs(r["text"], r["target"], HAND_STANCE_LABELS[r["label"]], PHRASE_TEMPLATES,
-                                      "implicit")
-    return out
+    def own(r: dict) -> list[Example]:
+        return contrast_pairs(r["text"], r["target"], HAND_STANCE_LABELS[r["label"]], PHRASE_TEMPLATES, "implicit")
+
+    return hand_written_passes(IMPLICIT_STANCE, rng, repeat, unrelated, own, "implicit_unrelated")
 
 
 def vast_contrast(rng: random.Random, limit: int) -> list[Example]:
