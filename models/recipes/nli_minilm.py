@@ -590,17 +590,19 @@ def predicate_pairs(rng: random.Random, limit: int) -> list[Example]:
     return out
 
 
-def distilled_pairs(path: Path | None, limit: int, teacher_dir: Path | None, max_length: int) -> list[Example]:
+def distilled_pairs(path: Path | None, limit: int, teacher_dirs: list[Path], max_length: int) -> list[Example]:
     """Unlabelled news statements (rows `{text, target}`), each against both hypotheses of
-    its target, labelled with the starting model's own probabilities: a pass that
-    teaches something new keeps what the starting model read on news it was not
-    taught about (learning without forgetting; every pass from stage 5 lost favour
-    rows of the Wikinews named-policy check, fragments stage 5 read favour at small
-    margins)."""
+    its target, labelled with a teacher's probabilities (the mean where several are
+    given). With the starting model as the teacher (the default) a pass that teaches
+    something new keeps what the starting model read on news it was not taught about
+    (learning without forgetting; every pass from stage 5 lost favour rows of the
+    Wikinews named-policy check, fragments stage 5 read favour at small margins). With a
+    larger model as the teacher (`--teacher ../nli-mpnet`) the pass carries that model's
+    readings of reported speech into this one (stage 11)."""
     if not limit:
         return []
-    if path is None or teacher_dir is None:
-        sys.exit("--distill-pairs needs --distill FILE and --init (the model whose readings are kept)")
+    if path is None or not teacher_dirs:
+        sys.exit("--distill-pairs needs --distill FILE and --init or --teacher (the model whose readings are kept)")
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -608,12 +610,19 @@ def distilled_pairs(path: Path | None, limit: int, teacher_dir: Path | None, max
 
     rows = read_jsonl(path)[:limit]
     pairs = [e for r in rows for e in contrast_pairs(r["text"], r["target"], 0, PHRASE_TEMPLATES, "distilled")]
-    teacher = AutoModelForSequenceClassification.from_pretrained(teacher_dir).eval()
-    if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
-        sys.exit(f"{teacher_dir} labels {teacher.config.id2label} are not {LABELS}")
-    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
-    logits, _ = predict_logits(teacher, tokenizer, pairs, max_length, 64)
-    probs = torch.softmax(logits, dim=-1).tolist()
+    total = torch.zeros(len(pairs), len(LABELS))
+    for teacher_dir in teacher_dirs:
+        teacher = AutoModelForSequenceClassification.from_pretrained(teacher_dir, torch_dtype=torch.float32).eval()
+        if [teacher.config.id2label[i] for i in range(len(LABELS))] != LABELS:
+            sys.exit(f"{teacher_dir} labels {teacher.config.id2label} are not {LABELS}")
+        # A teacher on another base (MPNet) reads with its own vocabulary; MiniLM folders
+        # carry the base's tokenizer, so stage 8's labels are unchanged.
+        own = (teacher_dir / "tokenizer.json").exists()
+        tokenizer = AutoTokenizer.from_pretrained(teacher_dir if own else base_model_dir())
+        with torch.inference_mode():
+            logits, _ = predict_logits(teacher, tokenizer, pairs, max_length, 64)
+        total += torch.softmax(logits, dim=-1)
+    probs = (total / len(teacher_dirs)).tolist()
     return [Example(e.text, max(range(len(p)), key=p.__getitem__), e.pair, e.source, tuple(p))
             for e, p in zip(pairs, probs)]
 
@@ -657,7 +666,9 @@ def main():
     p.add_argument("--distill", type=Path, default=None,
                    help="JSONL of unlabelled news statements {text, target} (models/recipes/distill_statements.py)")
     p.add_argument("--distill-pairs", type=int, default=0,
-                   help="statements of --distill read against both hypotheses with --init's probabilities as labels")
+                   help="statements of --distill read against both hypotheses with the teacher's probabilities as labels")
+    p.add_argument("--teacher", type=Path, action="append", default=[],
+                   help="model folder whose probabilities label --distill (repeat to average several; default --init)")
     args = p.parse_args()
     rng = random.Random(args.seed)
     # Equal to snli_splits(seed), but drawn from `rng` so that the ArgQ and VAST draws
@@ -691,7 +702,7 @@ def main():
         + hand_stance(args.hand)
         + change_targets(rng, args.change_targets, args.unrelated)
         + implicit_stance(rng, args.implicit, args.unrelated)
-        + distilled_pairs(args.distill, args.distill_pairs, args.init, args.max_length)
+        + distilled_pairs(args.distill, args.distill_pairs, args.teacher or ([args.init] if args.init else []), args.max_length)
     )
     train(args, LABELS, train_set, nli_pairs(calib, "snli_dev_calibration"))
 

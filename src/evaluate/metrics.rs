@@ -1,5 +1,6 @@
 //! Classification and regression figures: accuracy, per-class precision/recall/F1,
-//! macro-F1, the confusion matrix, SemEval-2016's F1avg, Pearson r, sign accuracy.
+//! macro-F1, the confusion matrix, SemEval-2016's F1avg, Pearson r, sign accuracy, and
+//! for stance how the signed score follows the gold side.
 
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +128,68 @@ pub fn sign_accuracy(predicted: &[f64], gold: &[f64]) -> Option<f64> {
     Some(agree as f64 / judged.len() as f64)
 }
 
+/// The mean signed score of the items of one gold class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreByGold {
+    pub label: String,
+    pub n: u64,
+    pub mean: Option<f64>,
+}
+
+/// How a stance model's signed score, p_favor − p_against, follows the gold side. That
+/// score, not the label, is what `compare` averages per actor and target: labels can be
+/// right while the scores of "none" statements lean as far as those of a side, and then
+/// the actor table cannot tell speakers apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedScoreFit {
+    /// Pearson r between the score and the gold side (favor +1, none 0, against −1);
+    /// items of other labels are left out.
+    pub pearson_r: Option<f64>,
+    /// The mean score per gold class, in the set's label order.
+    pub by_gold: Vec<ScoreByGold>,
+}
+
+/// The side a stance label stands for: favor +1, against −1, none 0.
+fn side_of(label: &str) -> Option<f64> {
+    match label {
+        "favor" => Some(1.0),
+        "against" => Some(-1.0),
+        "none" => Some(0.0),
+        _ => None,
+    }
+}
+
+/// [`SignedScoreFit`] of `(gold index into labels, signed score)` pairs.
+pub fn signed_score_fit(labels: &[&str], gold_and_score: &[(usize, f64)]) -> SignedScoreFit {
+    let (mut scores, mut sides) = (Vec::new(), Vec::new());
+    for &(gold, score) in gold_and_score {
+        if let Some(side) = labels.get(gold).and_then(|l| side_of(l)) {
+            scores.push(score);
+            sides.push(side);
+        }
+    }
+    let by_gold = labels
+        .iter()
+        .enumerate()
+        .map(|(class, label)| {
+            let of_class: Vec<f64> = gold_and_score
+                .iter()
+                .filter(|(gold, _)| *gold == class)
+                .map(|(_, score)| *score)
+                .collect();
+            ScoreByGold {
+                label: label.to_string(),
+                n: of_class.len() as u64,
+                mean: (!of_class.is_empty()).then(|| of_class.iter().sum::<f64>() / of_class.len() as f64),
+            }
+        })
+        .collect();
+    SignedScoreFit {
+        pearson_r: pearson(&scores, &sides),
+        by_gold,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +231,31 @@ mod tests {
         assert!((pearson(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap() + 1.0).abs() < 1e-12);
         assert_eq!(pearson(&[1.0, 1.0], &[1.0, 2.0]), None);
         assert_eq!(sign_accuracy(&[0.5, -0.2, 0.1], &[1.0, 2.0, 0.0]), Some(0.5));
+    }
+
+    #[test]
+    fn signed_score_fit_reads_sides_by_label_name() {
+        // Label order as SemEval's reader gives it; "none" statements leaning as far as
+        // favour ones lower r though every favour and against item has its sign.
+        let labels = ["against", "favor", "none"];
+        let items = [(1, 0.6), (1, 0.2), (0, -0.4), (2, 0.6), (2, 0.0)];
+        let fit = signed_score_fit(&labels, &items);
+        let want = pearson(&[0.6, 0.2, -0.4, 0.6, 0.0], &[1.0, 1.0, -1.0, 0.0, 0.0]).unwrap();
+        assert!((fit.pearson_r.unwrap() - want).abs() < 1e-12);
+        assert!(want < 0.8, "{want}");
+        let means: Vec<(String, u64, Option<f64>)> =
+            fit.by_gold.iter().map(|g| (g.label.clone(), g.n, g.mean)).collect();
+        assert_eq!(means[0], ("against".into(), 1, Some(-0.4)));
+        assert_eq!(means[1].1, 2);
+        assert!((means[1].2.unwrap() - 0.4).abs() < 1e-12);
+        assert!((means[2].2.unwrap() - 0.3).abs() < 1e-12);
+        // A class with no items has no mean; labels that are no side stay out of r.
+        let fit = signed_score_fit(&["favor", "against", "unrelated"], &[(0, 0.5), (1, -0.5), (2, 0.9)]);
+        assert_eq!(fit.by_gold[2].n, 1);
+        assert!((fit.pearson_r.unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(
+            signed_score_fit(&["favor", "against"], &[(0, 0.5)]).by_gold[1].mean,
+            None
+        );
     }
 }

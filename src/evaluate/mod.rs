@@ -107,6 +107,9 @@ pub struct EvalReport {
     pub pearson_r: Option<f64>,
     /// Graded gold: share of non-centre gold items whose tone score has its sign.
     pub sign_accuracy: Option<f64>,
+    /// Stance sets: how p_favor − p_against, what `compare` averages, follows the gold side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_score: Option<metrics::SignedScoreFit>,
     pub seconds: f64,
     pub scoring: ScoreStats,
 }
@@ -286,10 +289,14 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
     bar.finish_and_clear();
 
     let mut pairs = Vec::new();
+    let mut gold_and_score = Vec::new();
     let (mut graded_pred, mut graded_gold) = (Vec::new(), Vec::new());
     for (item, &(class, score)) in set.items.iter().zip(&predictions) {
         match item.gold {
-            Gold::Class(g) => pairs.push((g, class)),
+            Gold::Class(g) => {
+                pairs.push((g, class));
+                gold_and_score.push((g, score));
+            }
             Gold::Graded(value) => {
                 let centre = set.graded_centre.unwrap_or(0.0);
                 graded_pred.push(score);
@@ -327,6 +334,8 @@ pub fn evaluate(job: &EvalJob) -> Result<EvalReport, EvalError> {
         sign_accuracy: graded
             .then(|| metrics::sign_accuracy(&graded_pred, &graded_gold))
             .flatten(),
+        signed_score: (job.task == EvalTask::Stance && !gold_and_score.is_empty())
+            .then(|| metrics::signed_score_fit(&set.labels, &gold_and_score)),
         seconds: started.elapsed().as_secs_f64(),
         scoring: stats,
     })
@@ -361,6 +370,23 @@ impl EvalReport {
         }
         if let Some(a) = self.sign_accuracy {
             let _ = writeln!(s, "  sign acc. {a:.4}");
+        }
+        if let Some(fit) = &self.signed_score {
+            if let Some(r) = fit.pearson_r {
+                let _ = writeln!(
+                    s,
+                    "  score r   {r:.4}   (p_favor − p_against against the gold side, favor +1 / none 0 / against −1: what compare averages)"
+                );
+            }
+            let means: Vec<String> = fit
+                .by_gold
+                .iter()
+                .map(|g| match g.mean {
+                    Some(m) => format!("{} {m:+.3} (n {})", g.label, g.n),
+                    None => format!("{} – (n 0)", g.label),
+                })
+                .collect();
+            let _ = writeln!(s, "  mean score by gold side: {}", means.join(", "));
         }
         let width = c.labels.iter().map(|l| l.len()).max().unwrap_or(8).max(9);
         let _ = writeln!(

@@ -151,6 +151,43 @@ fn semeval_stance_eval_agrees_with_score_and_reports_f1avg() {
     };
     let f1_avg = (f1(0) + f1(1)) / 2.0;
     assert!((report["f1_avg"].as_f64().unwrap() - f1_avg).abs() < 1e-12);
+
+    // The signed score compare averages, against the gold side, from the scored table.
+    let (favor, against) = (floats(&scored, "p_favor"), floats(&scored, "p_against"));
+    let signed: Vec<f64> = favor.iter().zip(&against).map(|(f, a)| f - a).collect();
+    let sides: Vec<f64> = tweets
+        .iter()
+        .map(|(_, _, stance)| match *stance {
+            "FAVOR" => 1.0,
+            "AGAINST" => -1.0,
+            _ => 0.0,
+        })
+        .collect();
+    let n = signed.len() as f64;
+    let (ms, mg) = (signed.iter().sum::<f64>() / n, sides.iter().sum::<f64>() / n);
+    let cov: f64 = signed.iter().zip(&sides).map(|(s, g)| (s - ms) * (g - mg)).sum();
+    let var = |xs: &[f64], m: f64| xs.iter().map(|x| (x - m).powi(2)).sum::<f64>();
+    let r = cov / (var(&signed, ms) * var(&sides, mg)).sqrt();
+    let fit = &report["signed_score"];
+    assert!(
+        (fit["pearson_r"].as_f64().unwrap() - r).abs() < 1e-6,
+        "{fit} against r {r}"
+    );
+    for side in fit["by_gold"].as_array().unwrap() {
+        let label = side["label"].as_str().unwrap();
+        let of_side: Vec<f64> = tweets
+            .iter()
+            .zip(&signed)
+            .filter(|((_, _, stance), _)| stance.eq_ignore_ascii_case(label))
+            .map(|(_, s)| *s)
+            .collect();
+        assert_eq!(side["n"].as_u64().unwrap(), of_side.len() as u64, "{label}");
+        let mean = of_side.iter().sum::<f64>() / of_side.len() as f64;
+        assert!(
+            (side["mean"].as_f64().unwrap() - mean).abs() < 1e-6,
+            "{label}: {side} against {mean}"
+        );
+    }
 }
 
 #[test]
