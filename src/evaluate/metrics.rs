@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn signed_score_fit_reads_sides_by_label_name() {
-        // Label order as SemEval's reader gives it; "none" statements leaning as far as
+        // Sides are read by label name, not position; "none" statements leaning as far as
         // favour ones lower r though every favour and against item has its sign.
         let labels = ["against", "favor", "none"];
         let items = [(1, 0.6), (1, 0.2), (0, -0.4), (2, 0.6), (2, 0.0)];
