@@ -161,12 +161,6 @@ fn stance_model_on_policies_named_and_implied_in_real_news() {
     );
 }
 
-/// Issue #16: statements that do not concern a target read `none`, with no lean to
-/// either side. Real news (PolNeAR dev, US politics of 2015–16, statements found by
-/// the rules) read against the sample study's fictional targets: the shipped stage 4
-/// model leaned against "sanctions on Kestria" by 0.117 on average and labelled 34%
-/// of such pairs against; stage 5 leans at most 0.021 on any target
-/// (`tools/stance_on_neutral_news.py`, 400 statements).
 /// Issue #16: the score `compare` averages per actor, p_favor − p_against, against the side
 /// a person read in 150 held-out PolNeAR statements that name a 2016 candidate
 /// (tests/data/README.md). Today r 0.242 and the gold classes' mean scores in order
@@ -198,6 +192,12 @@ fn stance_scores_follow_the_side_in_held_out_news() {
     );
 }
 
+/// Issue #16: statements that do not concern a target read `none`, with no lean to
+/// either side. Real news (PolNeAR dev, US politics of 2015–16, statements found by
+/// the rules) read against the sample study's fictional targets: the shipped stage 4
+/// model leaned against "sanctions on Kestria" by 0.117 on average and labelled 34%
+/// of such pairs against; stage 5 leans at most 0.021 on any target
+/// (`tools/stance_on_neutral_news.py`, 400 statements).
 #[test]
 fn stance_model_reads_statements_about_other_things_as_neutral() {
     let Some(dev) = shared_data("polnear/dev/text") else {
