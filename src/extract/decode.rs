@@ -328,6 +328,20 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             let has_source = inside.iter().any(|s| s.role == Role::Source);
             // A piece that ends its sentence ("… cities.") has the full stop inside it.
             let across_full_stop = rest.contains(FULL_STOPS) || ends_sentence(prev.slice(text));
+            let quotation_before = prev.slice(text).starts_with(['"', '“', '‘', '`']);
+            if last.cue.is_none()
+                && cues.len() == 1
+                && has_source
+                && rest.chars().all(is_filler)
+                && quotation_before
+                && !across_full_stop
+            {
+                if let Some(cue) = cue_taking_its_topic(text, cues[0].span, piece.span) {
+                    last.cue = Some(RoleSpan { span: cue, ..**cues[0] });
+                    last.source = inside.iter().find(|s| s.role == Role::Source).map(|s| **s);
+                    continue;
+                }
+            }
             if last.cue.is_none()
                 && cues.len() == 1
                 && has_source
@@ -351,6 +365,28 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
         });
     }
     groups
+}
+
+/// Prepositions that end a cue whose object is the topic of a question put to the
+/// speaker (`said when asked about`), not what the speaker said.
+const TOPIC_PREPOSITIONS: &[&str] = &["about", "on", "over", "regarding", "concerning"];
+
+/// Whether a content opens with a topic preposition (`about the money …`).
+pub fn opens_with_topic_preposition(content: &str) -> bool {
+    content
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| TOPIC_PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+}
+
+/// The cue widened over `piece` where `piece` is the topic its last word opens (`“A,”
+/// Ilves said when asked about | the compromise`): the cue ends in a topic preposition,
+/// only spaces stand between the two, and the piece is no quotation.
+fn cue_taking_its_topic(text: &str, cue: Span, piece: Span) -> Option<Span> {
+    let last_word = cue.slice(text).split_whitespace().last()?.to_lowercase();
+    let adjacent = piece.start >= cue.end && text[cue.end..piece.start].chars().all(|c| c == ' ');
+    let quoted = piece.slice(text).starts_with(['"', '“', '‘', '`']);
+    (TOPIC_PREPOSITIONS.contains(&last_word.as_str()) && adjacent && !quoted).then(|| cue.union(piece))
 }
 
 /// What ends a sentence for the cue and join rules.
@@ -782,6 +818,23 @@ mod tests {
         assert_eq!(got[0].1.as_deref(), Some("the minister,"));
         assert_eq!(got[0].2.as_deref(), Some("said"));
         assert_eq!(got[0].3, StatementKind::Direct);
+    }
+
+    #[test]
+    fn the_topic_a_speaker_was_asked_about_belongs_to_the_cue_not_the_quotation() {
+        let text = "“Sign it, and keep it,” Ilves said when asked about the compromise .";
+        let got = run(text, "Qqqqq S Cccc Qq .");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "“Sign it, and keep it,”");
+        assert_eq!(got[0].1.as_deref(), Some("Ilves"));
+        assert_eq!(got[0].2.as_deref(), Some("said when asked about the compromise"));
+        assert_eq!(got[0].3, StatementKind::Direct);
+        // Set off by a comma, the words after the attribution go on the quotation.
+        let text = "“Sign it,” Ilves said about it , “and keep it.”";
+        let got = run(text, "Qq S Ccc . Qqq");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, text);
+        assert_eq!(got[0].2.as_deref(), Some("said about it"));
     }
 
     #[test]

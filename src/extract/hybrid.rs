@@ -82,7 +82,23 @@ pub fn combine(rules: Vec<Attribution>, learned: Vec<Attribution>) -> Vec<Attrib
         }
     }
     out.sort_by_key(|a| (a.content.start, a.content.end));
-    drop_overlaps(out)
+    drop_overlaps(drop_contents_inside_cues(out))
+}
+
+/// A topic (`about …`) that lies inside another statement's cue is that cue's object,
+/// not something said: the tagger reads `“A,” Tenney said about the money being spent
+/// against her` with the topic in the cue ([`super::decode`]), the rules as a statement
+/// of its own. Only topics: other contents inside a long cue are often attributions
+/// PolNeAR counts (dropping every one cost 125 on train, F1@0.3 0.785 → 0.783).
+fn drop_contents_inside_cues(statements: Vec<Attribution>) -> Vec<Attribution> {
+    let cues: Vec<Span> = statements.iter().filter_map(|a| a.cue).collect();
+    statements
+        .into_iter()
+        .filter(|a| {
+            let topic = super::decode::opens_with_topic_preposition(&a.content_text);
+            !(topic && cues.iter().any(|cue| cue.covers(a.content) && a.cue != Some(*cue)))
+        })
+        .collect()
 }
 
 /// Of two statements that share words, the one the rules below find less likely to be
@@ -440,6 +456,35 @@ mod tests {
         assert_eq!(merged[2].content, Span::new(130, 149));
         assert_eq!(merged[3].content, Span::new(170, 190));
         assert!((overlap_ratio(Span::new(0, 10), Span::new(5, 15)) - 5.0 / 15.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_topic_inside_another_statements_cue_is_no_statement() {
+        // `“It’s going to be well over a million,” Tenney said about the money spent
+        // against her`: the tagger's cue holds the topic the rules took for content.
+        let quotation = Attribution {
+            kind: StatementKind::Direct,
+            content_text: "It’s going to be well over a million".into(),
+            ..attribution(Some((40, 46)), Some((47, 90)), (0, 38))
+        };
+        let topic = Attribution {
+            content_text: "about the money spent against her".into(),
+            ..attribution(Some((40, 46)), Some((47, 51)), (58, 90))
+        };
+        let merged = combine(vec![topic.clone()], vec![quotation.clone()]);
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        assert_eq!(merged[0].content, Span::new(0, 38));
+        // Inside no other cue, or no topic, it stays.
+        let narrow_cue = Attribution {
+            cue: Some(Span::new(47, 57)),
+            ..quotation.clone()
+        };
+        assert_eq!(combine(vec![topic.clone()], vec![narrow_cue]).len(), 2);
+        let clause = Attribution {
+            content_text: "the money was spent against her".into(),
+            ..topic
+        };
+        assert_eq!(combine(vec![clause], vec![quotation]).len(), 2);
     }
 
     #[test]
