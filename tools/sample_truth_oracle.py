@@ -14,6 +14,11 @@ Writes a copy of RUN with the written stances as its stance table (`--out`, else
 temporary folder) and runs `stancemap compare` on it with the arguments given; the
 model's own compare is printed beside it for the same cells. Nothing is re-extracted:
 the statements, speakers and article clusters are the run's.
+
+`--named-only` keeps a written position only where the statement's words name the
+target (its description or an alias in `--study`, as `stancemap` reads a name) and
+reads every other statement as `none`: what a perfect reader of explicit stance alone
+would show.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import re
+import tomllib
 
 import polars as pl
 
@@ -51,7 +59,22 @@ def written_positions(path: Path) -> dict[tuple[str, str, str], list[tuple[str, 
     return positions
 
 
-def oracle_stance(run: Path, truth: Path) -> pl.DataFrame:
+def target_names(study: Path) -> dict[str, list[str]]:
+    """Target id -> its description and aliases, lower-cased, without a leading article."""
+    with study.open("rb") as f:
+        targets = tomllib.load(f).get("targets", [])
+    return {
+        t["id"]: [re.sub(r"^(a|an|the) ", "", n.strip().lower()) for n in [t["description"], *t.get("aliases", [])]]
+        for t in targets
+    }
+
+
+def names_target(content: str, names: list[str]) -> bool:
+    lower = content.lower()
+    return any(re.search(r"\b" + re.escape(n) + r"\b", lower) for n in names if n)
+
+
+def oracle_stance(run: Path, truth: Path, named_only: dict[str, list[str]] | None = None) -> pl.DataFrame:
     positions = written_positions(truth)
     statements = pl.read_parquet(run / "statements.parquet").select(
         "statement_id", "article_id", "actor_id", "sentence_start", "sentence_end", "content"
@@ -68,6 +91,8 @@ def oracle_stance(run: Path, truth: Path) -> pl.DataFrame:
         for stance_written, evidence in positions.get((r["article_id"], r["actor_id"], r["target_id"]), []):
             if evidence in sentence:
                 label = stance_written
+        if named_only is not None and not names_target(r["content"] or "", named_only.get(r["target_id"], [])):
+            label = "none"
         labels.append(label)
         favor.append(1.0 if label == "favor" else 0.0)
         against.append(1.0 if label == "against" else 0.0)
@@ -98,6 +123,8 @@ def main() -> int:
     p.add_argument("--diff", nargs=2, metavar=("A", "B"), help="compare --diff A B")
     p.add_argument("--out", type=Path, help="where the run with the written stances goes (default: temporary)")
     p.add_argument("--json", action="store_true", help="compare --format json, both runs in one object")
+    p.add_argument("--named-only", action="store_true", help="written positions only where the statement names the target")
+    p.add_argument("--study", type=Path, default=REPO / "datasets" / "sample_study.toml", help="targets' names for --named-only")
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     p.add_argument("--bin", type=Path, default=target_dir / "release" / "stancemap")
     args = p.parse_args()
@@ -115,7 +142,8 @@ def main() -> int:
         if oracle_run.exists():
             shutil.rmtree(oracle_run)
         shutil.copytree(args.run, oracle_run, ignore=shutil.ignore_patterns("compare", "report*"))
-        oracle_stance(args.run, args.truth).write_parquet(oracle_run / "stance.parquet", compression="zstd")
+        names = target_names(args.study) if args.named_only else None
+        oracle_stance(args.run, args.truth, names).write_parquet(oracle_run / "stance.parquet", compression="zstd")
         model, written = compare(args.bin, args.run, compare_args), compare(args.bin, oracle_run, compare_args)
     if args.json:
         print(json.dumps({"model": json.loads(model), "written_truth": json.loads(written)}, indent=1))
