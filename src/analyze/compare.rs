@@ -100,6 +100,11 @@ pub struct StanceCell {
     pub favor: u64,
     pub against: u64,
     pub none: u64,
+    /// Statements whose words name the target (description or alias); the rest take a
+    /// side only by implication, which the shipped models barely read (README). None
+    /// for runs written before stance.parquet had `target_named`.
+    #[serde(default)]
+    pub named: Option<u64>,
     pub sparse: bool,
 }
 
@@ -173,6 +178,8 @@ struct Observation {
     measure: String,
     value: f64,
     label: String,
+    /// Stance only: whether the statement names the target, where the run says.
+    named: Option<bool>,
 }
 
 pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, AnalyzeError> {
@@ -192,10 +199,17 @@ pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, Analy
     let has_tone = tables.has("tone");
     let mut targets = Vec::new();
     if has_stance {
-        let stance = tables.scan(
-            "stance",
-            &["statement_id", "target_id", "p_favor", "p_against", "label"],
-        )?;
+        let mut columns = vec!["statement_id", "target_id", "p_favor", "p_against", "label"];
+        let knows_named = tables.has_column("stance", "target_named")?;
+        if knows_named {
+            columns.push("target_named");
+        }
+        let stance = tables.scan("stance", &columns)?;
+        let stance = if knows_named {
+            stance
+        } else {
+            stance.with_column(lit(NULL).cast(DataType::Boolean).alias("target_named"))
+        };
         let all: Vec<String> = {
             let ids = tables.collect(
                 "stance",
@@ -365,6 +379,10 @@ fn read_observations(
     let articles = c.strings("article_id")?;
     let values = c.floats("value")?;
     let labels = c.strings("label")?;
+    let named = match measure_column {
+        Some(_) => c.bools("target_named")?,
+        None => vec![None; frame.height()],
+    };
     let measures = match measure_column {
         Some(column) => c.strings(column)?,
         None => vec![Some("tone".to_string()); frame.height()],
@@ -384,6 +402,7 @@ fn read_observations(
             measure,
             value,
             label: labels[i].clone().unwrap_or_default(),
+            named: named[i],
         });
     }
     Ok(())
@@ -410,6 +429,8 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     // (group, measure) -> values and label counts; (group, measure, period) -> values.
     let mut cells: BTreeMap<(String, String), (Vec<Scored>, BTreeMap<String, u64>)> = BTreeMap::new();
+    // (group, target) -> statements naming the target; None once one does not say.
+    let mut named: BTreeMap<(String, String), Option<u64>> = BTreeMap::new();
     let mut periods: BTreeMap<(String, String, NaiveDate), Vec<Scored>> = BTreeMap::new();
     for o in &observations {
         names.entry(o.group.clone()).or_insert_with(|| o.group_name.clone());
@@ -420,6 +441,10 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
         let cell = cells.entry((o.group.clone(), o.measure.clone())).or_default();
         cell.0.push(scored);
         *cell.1.entry(o.label.clone()).or_default() += 1;
+        if o.measure != "tone" {
+            let count = named.entry((o.group.clone(), o.measure.clone())).or_insert(Some(0));
+            *count = count.zip(o.named).map(|(n, is)| n + u64::from(is));
+        }
         if let Some(date) = o.days.and_then(date_from_days) {
             periods
                 .entry((o.group.clone(), o.measure.clone(), options.every.start(date)))
@@ -455,6 +480,7 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
                         favor: count(labels, "favor"),
                         against: count(labels, "against"),
                         none: count(labels, "none"),
+                        named: named.get(&(group.clone(), target.clone())).copied().flatten(),
                     });
                 }
             }
@@ -530,6 +556,9 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     }
 }
 
+/// What the `named` column counts, and why it matters.
+pub const NAMED_NOTE: &str = "named = statements whose words name the target (its description or an alias); the others take a side only by implication, which the shipped stance models barely read (README, \"Checked against a corpus with known positions\").";
+
 /// What `compare` and the report say before the targets that name a change.
 pub const CHANGE_TARGETS_NOTE: &str = "Targets that name a change, read with care (stance models read them through the mood toward the thing; README, \"Targets that name a change read poorly\")";
 
@@ -576,6 +605,7 @@ impl Comparison {
             Column::new("favor".into(), s.iter().map(|c| c.favor).collect::<Vec<_>>()),
             Column::new("against".into(), s.iter().map(|c| c.against).collect::<Vec<_>>()),
             Column::new("none".into(), s.iter().map(|c| c.none).collect::<Vec<_>>()),
+            Column::new("named".into(), s.iter().map(|c| c.named).collect::<Vec<_>>()),
             Column::new("sparse".into(), s.iter().map(|c| c.sparse).collect::<Vec<_>>()),
         ])?;
         let t = &self.tone;
@@ -692,13 +722,13 @@ impl Comparison {
             );
             let _ = writeln!(
                 s,
-                "  {by:<width$}  {:<twidth$}  {:>5}  {:>6}  {:<16}  {:>5} {:>7} {:>4}",
-                "target", "n", "mean", "95% interval", "favor", "against", "none"
+                "  {by:<width$}  {:<twidth$}  {:>5}  {:>6}  {:<16}  {:>5} {:>7} {:>4} {:>5}",
+                "target", "n", "mean", "95% interval", "favor", "against", "none", "named"
             );
             for c in &self.stance {
                 let _ = writeln!(
                     s,
-                    "  {:<width$}  {:<twidth$}  {:>5}  {:>+6.2}  {:<16}  {:>5} {:>7} {:>4}{}",
+                    "  {:<width$}  {:<twidth$}  {:>5}  {:>+6.2}  {:<16}  {:>5} {:>7} {:>4} {:>5}{}",
                     c.group_name,
                     c.target_id,
                     c.estimate.n,
@@ -707,6 +737,7 @@ impl Comparison {
                     c.favor,
                     c.against,
                     c.none,
+                    c.named.map_or("-".to_string(), |n| n.to_string()),
                     if c.sparse { "  (few)" } else { "" }
                 );
             }
@@ -778,6 +809,9 @@ impl Comparison {
             self.options.every.as_str(),
             self.without_date
         );
+        if self.has_stance {
+            let _ = writeln!(s, "{NAMED_NOTE}");
+        }
         s
     }
 

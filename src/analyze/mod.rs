@@ -90,6 +90,21 @@ impl RunTables {
         Ok(frame.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()))
     }
 
+    /// Whether a table has a column (runs written before it was added do not).
+    pub fn has_column(&self, table: &'static str, column: &str) -> Result<bool, AnalyzeError> {
+        let path = self.dir.join(format!("{table}.parquet"));
+        let read = |source| AnalyzeError::Read {
+            path: path.clone(),
+            table,
+            source,
+        };
+        let schema = LazyFrame::scan_parquet(&path, ScanArgsParquet::default())
+            .map_err(read)?
+            .collect_schema()
+            .map_err(read)?;
+        Ok(schema.contains(column))
+    }
+
     pub fn collect(&self, table: &'static str, frame: LazyFrame) -> Result<DataFrame, AnalyzeError> {
         frame.collect().map_err(|source| AnalyzeError::Read {
             path: self.dir.clone(),
@@ -138,6 +153,16 @@ impl Columns<'_> {
             path: self.dir.to_path_buf(),
             table: self.table,
             source,
+        })?;
+        Ok(values.into_iter().collect())
+    }
+
+    pub fn bools(&self, name: &'static str) -> Result<Vec<Option<bool>>, AnalyzeError> {
+        let column = self.column(name)?;
+        let values = column.bool().map_err(|_| AnalyzeError::Column {
+            path: self.dir.to_path_buf(),
+            table: self.table,
+            column: name,
         })?;
         Ok(values.into_iter().collect())
     }

@@ -448,9 +448,10 @@ fn heatmap(h: &mut String, c: &Comparison, groups: &[&String]) {
                     let e = &cell.estimate;
                     let _ = write!(
                         h,
-                        "<g class=\"cell\" data-group=\"{}\" data-target=\"{}\" data-mean=\"{:.4}\" data-n=\"{}\"><title>{}: {} — mean {:+.3}, 95% [{:+.3}, {:+.3}], n = {} (favor {}, against {}, none {})</title>\
+                        "<g class=\"cell\" data-group=\"{}\" data-target=\"{}\" data-mean=\"{:.4}\" data-n=\"{}\"><title>{}: {} — mean {:+.3}, 95% [{:+.3}, {:+.3}], n = {} (favor {}, against {}, none {}{})</title>\
                          <rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\"/>",
                         escape(group), escape(target), e.mean, e.n, escape(&cell.group_name), escape(target), e.mean, e.ci_low, e.ci_high, e.n, cell.favor, cell.against, cell.none,
+                        cell.named.map_or(String::new(), |k| format!("; {k} name the target")),
                         cell_w - 2.0, cell_h - 2.0, colour(e.mean)
                     );
                     if cell.sparse {
@@ -490,7 +491,7 @@ fn heatmap(h: &mut String, c: &Comparison, groups: &[&String]) {
         "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"legend\">against −1</text><text x=\"{}\" y=\"{}\" class=\"legend\">+1 favour</text></svg>",
         label_w - 6.0, ly + 10.0, label_w + 216.0, ly + 10.0
     );
-    h.push_str("<p class=\"note\">Each cell: mean of p(favor) − p(against) over the group's statements toward the target (hover for the interval and counts).</p></section>\n");
+    h.push_str("<p class=\"note\">Each cell: mean of p(favor) − p(against) over the group's statements toward the target (hover for the interval and counts, and how many of the statements name the target: the models read little where a statement only implies its side).</p></section>\n");
 }
 
 fn x_of(v: f64, left: f64, width: f64) -> f64 {

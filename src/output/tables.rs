@@ -283,6 +283,7 @@ pub fn stance_frame(id_column: &str, rows: &[crate::score::StanceRow]) -> Polars
         column("p_favor", rows.iter().map(|r| r.p_favor).collect::<Vec<_>>()),
         column("p_against", rows.iter().map(|r| r.p_against).collect::<Vec<_>>()),
         column("p_none", rows.iter().map(|r| r.p_none).collect::<Vec<_>>()),
+        column("target_named", rows.iter().map(|r| r.target_named).collect::<Vec<_>>()),
     ])
 }
 

@@ -327,6 +327,11 @@ pub struct StanceRow {
     pub p_favor: f32,
     pub p_against: f32,
     pub p_none: f32,
+    /// Whether the words read name the target ([`Target::is_named_in`]). On real news
+    /// the model's score carries the side where they do and next to nothing where they
+    /// do not (README, "Checked against a corpus with known positions"), so `compare`
+    /// counts them per cell.
+    pub target_named: bool,
 }
 
 pub struct StanceScorer {
@@ -397,6 +402,7 @@ impl Scorer for StanceScorer {
                     p_favor,
                     p_against,
                     p_none,
+                    target_named: item.target.is_named_in(&item.text),
                 }
             })
             .collect())

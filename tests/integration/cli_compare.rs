@@ -347,3 +347,47 @@ fn targets_that_name_a_change_are_flagged() {
         "the report says so too"
     );
 }
+
+#[test]
+fn statements_naming_the_target_are_counted_per_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_run(dir.path());
+    // Written before stance.parquet had `target_named`: the count is unknown, not zero.
+    let old = compare(dir.path(), &[]);
+    let cell = find(&old["stance"], &[("group", "alice"), ("target_id", "ceasefire")]);
+    assert!(cell["named"].is_null(), "{cell}");
+    let table = run(&["compare", "--run", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    let alice = text
+        .lines()
+        .find(|l| l.contains("Alice A") && l.contains("ceasefire"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(alice.split_whitespace().any(|w| w == "-"), "{alice}");
+
+    write(
+        dir.path(),
+        "stance",
+        df!(
+            "statement_id" => ["s1", "s2", "s3", "s4", "s1"],
+            "target_id" => ["ceasefire", "ceasefire", "ceasefire", "ceasefire", "sanctions"],
+            "label" => ["favor", "against", "favor", "against", "against"],
+            "p_favor" => [0.7f32, 0.2, 0.5, 0.1, 0.1],
+            "p_against" => [0.1f32, 0.4, 0.2, 0.8, 0.6],
+            "p_none" => [0.2f32, 0.4, 0.3, 0.1, 0.3],
+            "target_named" => [true, false, true, true, false],
+        )
+        .unwrap(),
+    );
+    let c = compare(dir.path(), &[]);
+    let named =
+        |group: &str, target: &str| find(&c["stance"], &[("group", group), ("target_id", target)])["named"].as_u64();
+    assert_eq!(named("alice", "ceasefire"), Some(2));
+    assert_eq!(named("alice", "sanctions"), Some(0));
+    assert_eq!(named("bob", "ceasefire"), Some(1));
+    let matrix = read_table(&dir.path().join("compare"), "stance_matrix.parquet");
+    let column = matrix.column("named").unwrap().cast(&DataType::UInt64).unwrap();
+    let total: u64 = column.u64().unwrap().into_iter().flatten().sum();
+    assert_eq!(total, 3);
+    let table = run(&["compare", "--run", dir.path().to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("named = statements whose words name the target"));
+}

@@ -107,3 +107,30 @@ fn compare_recovers_the_sign_of_every_clear_position() {
         wrong.join("\n")
     );
 }
+
+/// `compare`'s `named` counts the statements whose words name the target, which the run
+/// records per statement and target (`target_named` in stance.parquet): Ilves names the
+/// ceasefire, "the pause" or "the truce" in 7 articles, and most statements of every
+/// cell name none.
+#[test]
+fn compare_counts_the_statements_that_name_each_target() {
+    let compared = compare_sample_run();
+    let cells = compared["stance"].as_array().unwrap();
+    let (mut named, mut total) = (0, 0);
+    for c in cells {
+        let (n, k) = (
+            c["n"].as_u64().unwrap(),
+            c["named"].as_u64().unwrap_or_else(|| panic!("{c}")),
+        );
+        assert!(k <= n, "{c}");
+        named += k;
+        total += n;
+    }
+    assert!(named > 0 && 4 * named < total, "{named} of {total} name their target");
+    let ilves = cells
+        .iter()
+        .find(|c| c["group"] == "ilves" && c["target_id"] == "ceasefire")
+        .unwrap();
+    let ilves_named = ilves["named"].as_u64().unwrap();
+    assert!((5..=9).contains(&ilves_named), "{ilves}");
+}
