@@ -296,6 +296,11 @@ struct CompareArgs {
     /// less A's, per target and for tone, with its interval.
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     diff: Option<Vec<String>>,
+    /// Stance only from statements whose words name the target (its description or a
+    /// study alias); tone is unchanged. The models read little where a statement only
+    /// implies its side (README, "Named or implied").
+    #[arg(long)]
+    named_only: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -328,6 +333,7 @@ impl CompareArgs {
                 [a, b] => Some((a.clone(), b.clone())),
                 _ => None,
             }),
+            named_only: self.named_only,
         }
     }
 }

@@ -71,6 +71,9 @@ pub struct CompareOptions {
     /// Two groups whose difference (second less first) is reported per measure.
     #[serde(default)]
     pub diff: Option<(String, String)>,
+    /// Stance only from statements whose words name the target (`target_named`).
+    #[serde(default)]
+    pub named_only: bool,
 }
 
 impl Default for CompareOptions {
@@ -84,6 +87,7 @@ impl Default for CompareOptions {
             min_n: 5,
             interval: IntervalMethod::default(),
             diff: None,
+            named_only: false,
         }
     }
 }
@@ -205,10 +209,14 @@ pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, Analy
             columns.push("target_named");
         }
         let stance = tables.scan("stance", &columns)?;
-        let stance = if knows_named {
-            stance
-        } else {
-            stance.with_column(lit(NULL).cast(DataType::Boolean).alias("target_named"))
+        let stance = match (knows_named, options.named_only) {
+            (true, _) => stance,
+            (false, true) => {
+                return Err(AnalyzeError::NoTargetNamed {
+                    path: run.join("stance.parquet"),
+                })
+            }
+            (false, false) => stance.with_column(lit(NULL).cast(DataType::Boolean).alias("target_named")),
         };
         let all: Vec<String> = {
             let ids = tables.collect(
@@ -242,6 +250,12 @@ pub fn compare(run: &Path, options: &CompareOptions) -> Result<Comparison, Analy
                 targets = all;
                 stance
             }
+        };
+        // After the targets are known: a target no statement names stays known, empty.
+        let stance = if options.named_only {
+            stance.filter(col("target_named").eq(lit(true)))
+        } else {
+            stance
         };
         let joined = tables.collect(
             "stance",
@@ -717,7 +731,12 @@ impl Comparison {
         if self.has_stance {
             let _ = writeln!(
                 s,
-                "Stance: mean p(favor) − p(against) by {by} and target ({})",
+                "Stance: mean p(favor) − p(against) by {by} and target{} ({})",
+                if self.options.named_only {
+                    ", statements that name it only"
+                } else {
+                    ""
+                },
                 self.interval
             );
             let _ = writeln!(

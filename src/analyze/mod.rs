@@ -35,6 +35,8 @@ pub enum AnalyzeError {
         table: &'static str,
         column: &'static str,
     },
+    #[error("{}: this run was scored before stance.parquet recorded which statements name their target, so --named-only cannot choose them; score the run again with this version (stancemap run into a new --out)", path.display())]
+    NoTargetNamed { path: PathBuf },
     #[error("target {target:?} is not in this run; its targets are: {known}")]
     UnknownTarget { target: String, known: String },
     #[error("--diff: no {by} {group:?} in this run's scored statements; its {by}s include: {known}")]

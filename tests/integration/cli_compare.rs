@@ -363,6 +363,14 @@ fn statements_naming_the_target_are_counted_per_cell() {
         .find(|l| l.contains("Alice A") && l.contains("ceasefire"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(alice.split_whitespace().any(|w| w == "-"), "{alice}");
+    // Nothing to choose by: an error that says why and what to do, not an empty table.
+    let refused = run(&["compare", "--named-only", "--run", dir.path().to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("stance.parquet") && message.contains("score the run again"),
+        "{message}"
+    );
 
     write(
         dir.path(),
@@ -390,4 +398,19 @@ fn statements_naming_the_target_are_counted_per_cell() {
     assert_eq!(total, 3);
     let table = run(&["compare", "--run", dir.path().to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("named = statements whose words name the target"));
+
+    // --named-only: Alice's ceasefire mean over s1 (0.6) and s3 (0.3); her sanctions
+    // statement names nothing, so that cell goes; tone keeps every statement.
+    let only = compare(dir.path(), &["--named-only"]);
+    let cell = find(&only["stance"], &[("group", "alice"), ("target_id", "ceasefire")]);
+    assert_eq!((cell["n"].as_u64(), cell["named"].as_u64()), (Some(2), Some(2)));
+    assert!((cell["mean"].as_f64().unwrap() - 0.45).abs() < 1e-6, "{cell}");
+    assert!(only["stance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["target_id"] != "sanctions"));
+    assert_eq!(find(&only["tone"], &[("group", "alice")])["n"], 3);
+    let table = run(&["compare", "--named-only", "--run", dir.path().to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("statements that name it only"));
 }
