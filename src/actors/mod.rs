@@ -226,6 +226,16 @@ impl ActorResolver {
         }
     }
 
+    /// An actor's gender: as its study entry declares it, else as the article and the
+    /// first name show it ([`identity::ArticleNames::gender_of`]).
+    fn gender_of(&self, article: &ArticleContext, id: &str, name: &str) -> Option<Gender> {
+        self.study_actors
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.gender)
+            .or_else(|| article.names.gender_of(name))
+    }
+
     fn study_actor(&self, index: usize) -> Actor {
         Actor::from(&self.study_actors[index])
     }
@@ -543,6 +553,10 @@ impl ActorResolver {
             _ => None,
         };
         let wants_person = wanted_gender.is_some() || pronoun == "i";
+        let gender_agrees = |known: Option<Gender>| match (wanted_gender, known) {
+            (Some(wanted), Some(known)) => wanted == known,
+            _ => true,
+        };
         let kind_fits = |kind: ActorKind| match kind {
             ActorKind::Person | ActorKind::Unknown => wants_person || pronoun == "they" || pronoun == "we",
             ActorKind::Organisation | ActorKind::Country => !wants_person,
@@ -562,20 +576,16 @@ impl ActorResolver {
             } else if pronoun == "it" && r.actor.kind != ActorKind::Organisation && r.actor.kind != ActorKind::Country {
                 return false;
             }
-            match (wanted_gender, article.names.gender_of(&r.actor.name)) {
-                (Some(wanted), Some(known)) => wanted == known,
-                _ => true,
-            }
+            gender_agrees(self.gender_of(article, &r.actor.id, &r.actor.name))
         };
         let from_history = history
             .iter()
             .rev()
             .find(|(pos, r, mention)| *pos < span.start && fits(r, mention));
-        let from_text = article
-            .mentions
-            .iter()
-            .rev()
-            .find(|(pos, index)| *pos < span.start && kind_fits(self.study_actors[*index].kind));
+        let from_text = article.mentions.iter().rev().find(|(pos, index)| {
+            let actor = &self.study_actors[*index];
+            *pos < span.start && kind_fits(actor.kind) && gender_agrees(self.gender_of(article, &actor.id, &actor.name))
+        });
         match (from_history, from_text) {
             (Some((pos, _, _)), Some((text_pos, index))) if text_pos > pos && span.start - text_pos < 400 => {
                 Some(Resolved::entity(self.study_actor(*index), "pronoun"))
@@ -778,6 +788,47 @@ mod tests {
             ids,
             vec![Some("zelensky"), Some("zelensky"), Some("kremlin"), Some("kremlin")]
         );
+    }
+
+    #[test]
+    fn a_pronoun_skips_a_study_actor_of_the_other_gender() {
+        let with_envoy = |gender: &str| -> Study {
+            toml::from_str(&format!(
+                r#"
+                [[actors]]
+                id = "brenner"
+                name = "Tomas Brenner"
+                aliases = ["Brenner", "Prime Minister Tomas Brenner"]
+                kind = "person"
+                [[actors]]
+                id = "diallo"
+                name = "Amina Diallo"
+                aliases = ["Diallo", "the Alliance envoy"]
+                kind = "person"
+                {gender}
+                "#
+            ))
+            .unwrap()
+        };
+        // The envoy is named after Brenner and nothing in the article says she is a woman.
+        let text = "Prime Minister Tomas Brenner said on Tuesday that he was “open to serious proposals” after a meeting with the Alliance envoy.\n\n“If Valdoria comes with realistic ideas, we will listen,” he said.";
+        let last = |study: &Study| speakers(text, study).last().and_then(|(_, id)| id.clone());
+        assert_eq!(last(&with_envoy("")).as_deref(), Some("diallo"));
+        assert_eq!(last(&with_envoy(r#"gender = "female""#)).as_deref(), Some("brenner"));
+        let wrong_kind: Result<Study, _> = toml::from_str(
+            r#"
+            [[actors]]
+            id = "ministry"
+            name = "the ministry"
+            kind = "organisation"
+            gender = "female"
+            "#,
+        );
+        assert!(wrong_kind
+            .unwrap()
+            .validate()
+            .unwrap_err()
+            .contains("gender is for persons"));
     }
 
     #[test]

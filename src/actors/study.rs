@@ -48,6 +48,12 @@ pub struct ActorSpec {
     pub kind: ActorKind,
     #[serde(default)]
     pub affiliation: Option<String>,
+    /// "female" or "male", for a person: `he` and `she` resolve only to an actor of
+    /// their gender. Without it the article's own pronouns and the first name decide,
+    /// and an article that gives neither ("the Alliance envoy", "Diallo") lets any
+    /// pronoun reach the actor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<crate::identity::Gender>,
 }
 
 /// A stance target: what statements may be for or against.
@@ -193,6 +199,12 @@ impl Study {
             if actor.name.trim().is_empty() {
                 return Err(format!("actor {:?} has an empty name", actor.id));
             }
+            if actor.gender.is_some() && !matches!(actor.kind, ActorKind::Person | ActorKind::Unknown) {
+                return Err(format!(
+                    "actor {:?}: gender is for persons; leave it out or set kind = \"person\"",
+                    actor.id
+                ));
+            }
         }
         let mut seen = HashSet::new();
         for target in &self.targets {
@@ -265,6 +277,7 @@ mod tests {
                     aliases: vec![],
                     kind: ActorKind::Person,
                     affiliation: None,
+                    gender: None,
                 },
                 ActorSpec {
                     id: "a".into(),
@@ -272,6 +285,7 @@ mod tests {
                     aliases: vec![],
                     kind: ActorKind::Person,
                     affiliation: None,
+                    gender: None,
                 },
             ],
             ..Default::default()

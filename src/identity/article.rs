@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use super::names::{is_name_particle, proper_name, starts_upper};
 use crate::text::Document;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Gender {
     Male,
     Female,
