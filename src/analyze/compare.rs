@@ -571,7 +571,7 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
 }
 
 /// What the `named` column counts, and why it matters.
-pub const NAMED_NOTE: &str = "named = statements whose words name the target (its description or an alias); the others take a side only by implication, which the shipped stance models barely read (README, \"Checked against a corpus with known positions\").";
+pub const NAMED_NOTE: &str = "named = statements whose words name the target (its description or an alias); the others take a side only by implication, which the shipped stance models barely read (README, \"Named or implied\").";
 
 /// What `compare` and the report say before the targets that name a change.
 pub const CHANGE_TARGETS_NOTE: &str = "Targets that name a change, read with care (stance models read them through the mood toward the thing; README, \"Targets that name a change read poorly\")";

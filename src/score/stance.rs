@@ -329,8 +329,7 @@ pub struct StanceRow {
     pub p_none: f32,
     /// Whether the words read name the target ([`Target::is_named_in`]). On real news
     /// the model's score carries the side where they do and next to nothing where they
-    /// do not (README, "Checked against a corpus with known positions"), so `compare`
-    /// counts them per cell.
+    /// do not (README, "Named or implied"), so `compare` counts them per cell.
     pub target_named: bool,
 }
 
