@@ -71,18 +71,20 @@ fn fixture_run(dir: &std::path::Path) {
         )
         .unwrap(),
     );
-    write(
-        dir,
-        "stance",
-        df!(
-            "statement_id" => ["s1", "s2", "s3", "s4", "s1"],
-            "target_id" => ["ceasefire", "ceasefire", "ceasefire", "ceasefire", "sanctions"],
-            "label" => ["favor", "against", "favor", "against", "against"],
-            "p_favor" => [0.7f32, 0.2, 0.5, 0.1, 0.1],
-            "p_against" => [0.1f32, 0.4, 0.2, 0.8, 0.6],
-        )
-        .unwrap(),
-    );
+    write(dir, "stance", stance_table());
+}
+
+/// Alice's three statements and Bob's one toward the ceasefire, Alice's first toward
+/// the sanctions too; without `target_named`, as runs scored before it.
+fn stance_table() -> DataFrame {
+    df!(
+        "statement_id" => ["s1", "s2", "s3", "s4", "s1"],
+        "target_id" => ["ceasefire", "ceasefire", "ceasefire", "ceasefire", "sanctions"],
+        "label" => ["favor", "against", "favor", "against", "against"],
+        "p_favor" => [0.7f32, 0.2, 0.5, 0.1, 0.1],
+        "p_against" => [0.1f32, 0.4, 0.2, 0.8, 0.6],
+    )
+    .unwrap()
 }
 
 fn compare(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
@@ -372,20 +374,11 @@ fn statements_naming_the_target_are_counted_per_cell() {
         "{message}"
     );
 
-    write(
-        dir.path(),
-        "stance",
-        df!(
-            "statement_id" => ["s1", "s2", "s3", "s4", "s1"],
-            "target_id" => ["ceasefire", "ceasefire", "ceasefire", "ceasefire", "sanctions"],
-            "label" => ["favor", "against", "favor", "against", "against"],
-            "p_favor" => [0.7f32, 0.2, 0.5, 0.1, 0.1],
-            "p_against" => [0.1f32, 0.4, 0.2, 0.8, 0.6],
-            "p_none" => [0.2f32, 0.4, 0.3, 0.1, 0.3],
-            "target_named" => [true, false, true, true, false],
-        )
-        .unwrap(),
-    );
+    let mut named = stance_table();
+    named
+        .with_column(Column::new("target_named".into(), [true, false, true, true, false]))
+        .unwrap();
+    write(dir.path(), "stance", named);
     let c = compare(dir.path(), &[]);
     let named =
         |group: &str, target: &str| find(&c["stance"], &[("group", group), ("target_id", target)])["named"].as_u64();
