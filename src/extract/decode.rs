@@ -326,6 +326,11 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             // Across a full stop only when B has no attribution of its own after it
             // (`“A,” Warren said. “B,” she said` is two).
             let has_source = inside.iter().any(|s| s.role == Role::Source);
+            // `A, who has called B`: a relative clause's speaker opens its own statement;
+            // what stands before the relative pronoun is its antecedent's sentence.
+            let relative_source = inside.iter().any(|s| {
+                s.role == Role::Source && matches!(s.span.slice(text).to_lowercase().as_str(), "who" | "which")
+            });
             // A piece that ends its sentence ("… cities.") has the full stop inside it.
             let across_full_stop = rest.contains(FULL_STOPS) || ends_sentence(prev.slice(text));
             let quotation_before = prev.slice(text).starts_with(['"', '“', '‘', '`']);
@@ -345,6 +350,7 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             if last.cue.is_none()
                 && cues.len() == 1
                 && has_source
+                && !relative_source
                 && rest.chars().all(is_filler)
                 && (!across_full_stop
                     || [prev, piece.span]
@@ -835,6 +841,20 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, text);
         assert_eq!(got[0].2.as_deref(), Some("said about it"));
+    }
+
+    #[test]
+    fn a_relative_clause_speaker_is_not_a_split_statement() {
+        // The tagger took part of the sentence before the relative pronoun for content.
+        let text =
+            "His comments put him at odds with President Ilves , who has called the plan a serious basis for talks .";
+        let got = run(text, ". . . . . Qqqq . S Cc Qqqqqqq .");
+        assert_eq!(
+            got.last().map(|g| g.0.as_str()),
+            Some("the plan a serious basis for talks"),
+            "{got:?}"
+        );
+        assert_eq!(got.last().and_then(|g| g.1.as_deref()), Some("who"));
     }
 
     #[test]
