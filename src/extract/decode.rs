@@ -321,11 +321,7 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
                 .collect();
             let cues: Vec<&&RoleSpan> = inside.iter().filter(|s| s.role == Role::Cue).collect();
             let rest = text_outside(text, gap_span, &inside);
-            // `“A,” said X, “B.”` is one statement (as PolNeAR joins them, also across the
-            // full stop of `“A.” X said. “B.”` when both are quotations); `A, adding B` is two.
-            // Across a full stop only when B has no attribution of its own after it
-            // (`“A,” Warren said. “B,” she said` is two).
-            let has_source = inside.iter().any(|s| s.role == Role::Source);
+            let source = inside.iter().find(|s| s.role == Role::Source).map(|s| **s);
             // `A, who has called B`: a relative clause's speaker opens its own statement;
             // what stands before the relative pronoun is its antecedent's sentence.
             let relative_source = inside.iter().any(|s| {
@@ -333,33 +329,28 @@ fn group_contents(text: &str, spans: &[RoleSpan]) -> Vec<Group> {
             });
             // A piece that ends its sentence ("… cities.") has the full stop inside it.
             let across_full_stop = rest.contains(FULL_STOPS) || ends_sentence(prev.slice(text));
-            let quotation_before = prev.slice(text).starts_with(['"', '“', '‘', '`']);
-            if last.cue.is_none()
-                && cues.len() == 1
-                && has_source
-                && rest.chars().all(is_filler)
-                && quotation_before
-                && !across_full_stop
-            {
+            // Only one cue, a source and punctuation stand between the two pieces.
+            let attribution_between =
+                last.cue.is_none() && cues.len() == 1 && source.is_some() && rest.chars().all(is_filler);
+            if attribution_between && opens_quotation(prev.slice(text)) && !across_full_stop {
                 if let Some(cue) = cue_taking_its_topic(text, cues[0].span, piece.span) {
                     last.cue = Some(RoleSpan { span: cue, ..**cues[0] });
-                    last.source = inside.iter().find(|s| s.role == Role::Source).map(|s| **s);
+                    last.source = source;
                     continue;
                 }
             }
-            if last.cue.is_none()
-                && cues.len() == 1
-                && has_source
+            // `“A,” said X, “B.”` is one statement (as PolNeAR joins them, also across the
+            // full stop of `“A.” X said. “B.”` when both are quotations); `A, adding B` is two.
+            // Across a full stop only when B has no attribution of its own after it
+            // (`“A,” Warren said. “B,” she said` is two).
+            if attribution_between
                 && !relative_source
-                && rest.chars().all(is_filler)
                 && (!across_full_stop
-                    || [prev, piece.span]
-                        .iter()
-                        .all(|p| p.slice(text).starts_with(['"', '“', '‘', '`']))
+                    || [prev, piece.span].iter().all(|p| opens_quotation(p.slice(text)))
                         && !has_own_cue_after(text, spans, piece.span))
             {
                 last.cue = Some(**cues[0]);
-                last.source = inside.iter().find(|s| s.role == Role::Source).map(|s| **s);
+                last.source = source;
                 last.pieces.push(piece);
                 continue;
             }
@@ -391,8 +382,13 @@ pub fn opens_with_topic_preposition(content: &str) -> bool {
 fn cue_taking_its_topic(text: &str, cue: Span, piece: Span) -> Option<Span> {
     let last_word = cue.slice(text).split_whitespace().last()?.to_lowercase();
     let adjacent = piece.start >= cue.end && text[cue.end..piece.start].chars().all(|c| c == ' ');
-    let quoted = piece.slice(text).starts_with(['"', '“', '‘', '`']);
+    let quoted = opens_quotation(piece.slice(text));
     (TOPIC_PREPOSITIONS.contains(&last_word.as_str()) && adjacent && !quoted).then(|| cue.union(piece))
+}
+
+/// Whether a piece opens with a quotation mark (NYT's ASCII quotes open with a backtick).
+fn opens_quotation(piece: &str) -> bool {
+    piece.starts_with(['"', '“', '‘', '`'])
 }
 
 /// What ends a sentence for the cue and join rules.
