@@ -431,6 +431,27 @@ struct Scope {
     has_stance: bool,
 }
 
+/// One group's statements on one measure: scores, label counts and, for stance, how
+/// many name the target (None where any row does not say: runs scored before the column).
+#[derive(Default)]
+struct Cell<'a> {
+    values: Vec<Scored<'a>>,
+    labels: BTreeMap<String, u64>,
+    named: Option<u64>,
+}
+
+impl<'a> Cell<'a> {
+    fn add(&mut self, scored: Scored<'a>, o: &Observation) {
+        self.named = if self.values.is_empty() {
+            o.named.map(u64::from)
+        } else {
+            self.named.zip(o.named).map(|(n, is)| n + u64::from(is))
+        };
+        self.values.push(scored);
+        *self.labels.entry(o.label.clone()).or_default() += 1;
+    }
+}
+
 fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: Vec<Observation>) -> Comparison {
     let Scope {
         targets,
@@ -441,10 +462,8 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
         has_stance,
     } = scope;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
-    // (group, measure) -> values and label counts; (group, measure, period) -> values.
-    let mut cells: BTreeMap<(String, String), (Vec<Scored>, BTreeMap<String, u64>)> = BTreeMap::new();
-    // (group, target) -> statements naming the target; None once one does not say.
-    let mut named: BTreeMap<(String, String), Option<u64>> = BTreeMap::new();
+    // (group, measure) -> its cell; (group, measure, period) -> values.
+    let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
     let mut periods: BTreeMap<(String, String, NaiveDate), Vec<Scored>> = BTreeMap::new();
     for o in &observations {
         names.entry(o.group.clone()).or_insert_with(|| o.group_name.clone());
@@ -452,13 +471,10 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
             value: o.value,
             article: &o.article,
         };
-        let cell = cells.entry((o.group.clone(), o.measure.clone())).or_default();
-        cell.0.push(scored);
-        *cell.1.entry(o.label.clone()).or_default() += 1;
-        if o.measure != "tone" {
-            let count = named.entry((o.group.clone(), o.measure.clone())).or_insert(Some(0));
-            *count = count.zip(o.named).map(|(n, is)| n + u64::from(is));
-        }
+        cells
+            .entry((o.group.clone(), o.measure.clone()))
+            .or_default()
+            .add(scored, o);
         if let Some(date) = o.days.and_then(date_from_days) {
             periods
                 .entry((o.group.clone(), o.measure.clone(), options.every.start(date)))
@@ -471,8 +487,8 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     let sparse = |e: &Estimate| e.n < options.min_n || e.articles < 2;
     // Groups by how much they said (statements in the tone table, else stance rows).
     let mut weight: BTreeMap<&String, u64> = BTreeMap::new();
-    for ((group, _), (values, _)) in &cells {
-        *weight.entry(group).or_default() += values.len() as u64;
+    for ((group, _), cell) in &cells {
+        *weight.entry(group).or_default() += cell.values.len() as u64;
     }
     let mut groups: Vec<String> = names.keys().cloned().collect();
     groups.sort_by(|a, b| weight.get(b).cmp(&weight.get(a)).then(a.cmp(b)));
@@ -483,8 +499,9 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     for group in &groups {
         let group_name = names[group].clone();
         for target in &targets {
-            if let Some((values, labels)) = cells.get(&(group.clone(), target.clone())) {
-                if let Some(estimate) = estimate(values) {
+            if let Some(cell) = cells.get(&(group.clone(), target.clone())) {
+                let labels = &cell.labels;
+                if let Some(estimate) = estimate(&cell.values) {
                     stance.push(StanceCell {
                         group: group.clone(),
                         group_name: group_name.clone(),
@@ -494,13 +511,14 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
                         favor: count(labels, "favor"),
                         against: count(labels, "against"),
                         none: count(labels, "none"),
-                        named: named.get(&(group.clone(), target.clone())).copied().flatten(),
+                        named: cell.named,
                     });
                 }
             }
         }
-        if let Some((values, labels)) = cells.get(&(group.clone(), "tone".to_string())) {
-            if let Some(estimate) = estimate(values) {
+        if let Some(cell) = cells.get(&(group.clone(), "tone".to_string())) {
+            let labels = &cell.labels;
+            if let Some(estimate) = estimate(&cell.values) {
                 tone.push(ToneCell {
                     group: group.clone(),
                     group_name: group_name.clone(),
@@ -539,7 +557,11 @@ fn summarise(run: &Path, options: &CompareOptions, scope: Scope, observations: V
     if let Some((a, b)) = &options.diff {
         let measures = targets.iter().cloned().chain(has_tone.then(|| "tone".to_string()));
         for measure in measures {
-            let values = |group: &String| cells.get(&(group.clone(), measure.clone())).map(|c| c.0.as_slice());
+            let values = |group: &String| {
+                cells
+                    .get(&(group.clone(), measure.clone()))
+                    .map(|c| c.values.as_slice())
+            };
             if let (Some(va), Some(vb)) = (values(a), values(b)) {
                 if let Some(difference) = Difference::of(va, vb, options.interval) {
                     differences.push(DifferenceCell {
