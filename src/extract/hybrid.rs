@@ -88,6 +88,36 @@ pub fn combine(text: &str, rules: Vec<Attribution>, learned: Vec<Attribution>) -
     }
     out.sort_by_key(|a| (a.content.start, a.content.end));
     drop_overlaps(drop_contents_inside_cues(out))
+        .into_iter()
+        .map(|a| without_dangling_conjunction(text, a))
+        .collect()
+}
+
+/// A content that ends on a conjunction (`that Valdoria was “not serious” and`, where
+/// the tagger cut the clause from a second one with its own cue) ends before it.
+fn without_dangling_conjunction(text: &str, mut a: Attribution) -> Attribution {
+    const CONJUNCTIONS: &[&str] = &["and", "but", "or"];
+    let Some(words) = text.get(a.content.start..a.content.end) else {
+        return a;
+    };
+    let kept = words.trim_end();
+    let Some((before, last)) = kept.rsplit_once(char::is_whitespace) else {
+        return a;
+    };
+    if !CONJUNCTIONS.contains(&last.to_lowercase().as_str()) {
+        return a;
+    }
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    if before.is_empty() {
+        return a;
+    }
+    a.content.end = a.content.start + before.len();
+    if let Some(at) = a.content_text.trim_end().rfind(last) {
+        a.content_text = a.content_text[..at]
+            .trim_end_matches(|c: char| c.is_whitespace() || c == ',')
+            .to_string();
+    }
+    a
 }
 
 /// Whether the tagger read the rule's content as two statements of one speaker, each
@@ -624,6 +654,37 @@ mod tests {
             cue_of(&merged, "President Ilves of using the Rell attack for propaganda"),
             Some("said")
         );
+    }
+
+    #[test]
+    fn a_content_ends_before_a_dangling_conjunction() {
+        let text = "Sand said Kestria had broken its word, and accused it of lying.";
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            (start, start + needle.len())
+        };
+        let cut = Attribution {
+            content_text: "Kestria had broken its word, and".into(),
+            ..attribution(
+                Some(at("Sand")),
+                Some(at("said")),
+                at("Kestria had broken its word, and"),
+            )
+        };
+        let trimmed = without_dangling_conjunction(text, cut.clone());
+        assert_eq!(trimmed.content.slice(text), "Kestria had broken its word");
+        assert_eq!(trimmed.content_text, "Kestria had broken its word");
+        // A conjunction inside, or a content that is nothing else, stays.
+        let whole = Attribution {
+            content: Span::new(at("Kestria").0, at("lying").1),
+            ..cut.clone()
+        };
+        assert_eq!(without_dangling_conjunction(text, whole.clone()), whole);
+        let alone = Attribution {
+            content: Span::new(at("and").0, at("and").1),
+            ..cut
+        };
+        assert_eq!(without_dangling_conjunction(text, alone.clone()), alone);
     }
 
     #[test]
