@@ -24,7 +24,8 @@ impl Token {
 
 const TITLE_ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Sen", "Sens", "Rep", "Reps", "Gov", "Gen", "Lt", "Col", "Sgt", "St", "Jr", "Sr", "Rev",
-    "Prof", "Capt", "Adm", "Maj", "Atty", "Gov't",
+    "Prof", "Capt", "Adm", "Maj", "Atty", "Gov't", "Del", "Govs", "Cmdr", "Cpl", "Pvt", "Hon", "Pres", "Supt", "Insp",
+    "Messrs",
 ];
 
 fn joins_word(c: char) -> bool {
@@ -119,5 +120,9 @@ mod tests {
             .map(|t| t.span.slice(text))
             .collect();
         assert_eq!(words, vec!["Mr.", "Trump", "and", "Sen.", "Cruz", "."]);
+        // A delegate to the House keeps her title's period, so the speaker is her name.
+        let text = "Del. Stacey Plaskett said";
+        let first = tokenize(text, Span::new(0, text.len()))[0].span.slice(text);
+        assert_eq!(first, "Del.");
     }
 }
