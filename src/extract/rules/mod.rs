@@ -500,7 +500,12 @@ fn verb_statement(
             if candidate.is_some() {
                 speaker = candidate;
             }
-            let named = candidate.is_some_and(|c| view.tokens[view.token_at_or_after(c.start)].capitalized);
+            // `Keron Blair, executive director of AROS, said`: a name that is the
+            // object of a preposition in the appositive is not who spoke.
+            let named = candidate.is_some_and(|c| {
+                let first = view.token_at_or_after(c.start);
+                view.tokens[first].capitalized && !follows_preposition(view, first)
+            });
             if named {
                 break;
             }
@@ -957,6 +962,11 @@ mod tests {
         );
         let f = one("Sand, the defence minister, said the army was ready.");
         assert_eq!(f.speaker.as_deref(), Some("Sand"));
+        // A name inside the appositive, after its preposition, is not the speaker.
+        let f = one("Keron Blair, executive director of AROS, said schools need more money.");
+        assert_eq!(f.speaker.as_deref(), Some("Keron Blair"));
+        let f = one("Lena Vos, spokeswoman for Kestria, said the talks would resume.");
+        assert_eq!(f.speaker.as_deref(), Some("Lena Vos"));
     }
 
     #[test]

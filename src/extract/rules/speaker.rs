@@ -260,6 +260,11 @@ pub(super) fn object_of_preposition_before(view: &SentenceView, end: usize) -> b
         && subject_before(view, end).is_none()
 }
 
+/// Whether token `i` comes right after a preposition (`of AROS`, `for Kestria`).
+pub(super) fn follows_preposition(view: &SentenceView, i: usize) -> bool {
+    i > 0 && view.word(i - 1).is_some_and(|w| PREPOSITIONS.contains(&w))
+}
+
 fn governed_by_preposition(view: &SentenceView, start: usize) -> bool {
     start > 0
         && view.word(start - 1).is_some_and(|w| PREPOSITIONS.contains(&w))
