@@ -359,6 +359,11 @@ fn without_dropped(statements: Vec<Attribution>, dropped: Vec<bool>) -> Vec<Attr
 /// has a verb stay: those are nested attributions (`X said that Democrats accused
 /// the GOP of …`), which PolNeAR counts. On PolNeAR train F1@0.5 0.716 → 0.719, exact 0.527 → 0.533,
 /// direct recall 0.912 kept; on dev 0.724 → 0.730, 0.531 → 0.538, 0.924 → 0.923.
+/// Also a piece of reported speech the tagger gave the rule's own speaker with a cue
+/// inside the rule's content and its content before that cue (`Valdoria and Kestria
+/// agreed …, the envoy announced`: the clause's subject and verb): on PolNeAR train 5
+/// such pieces go, cue accuracy 0.9107 → 0.9109, F1@0.5 0.7264 → 0.7263; on dev 2,
+/// exact 0.5475 → 0.5478, cue 0.9010 → 0.9015, F1@0.5 0.7339 → 0.7338.
 pub fn drop_fragments(text: &str, rules: &[Attribution], learned: Vec<Attribution>) -> Vec<Attribution> {
     // Each rule content widened once, over the marks around it.
     let widened: Vec<Span> = rules.iter().map(|rule| widen_over_marks(text, rule.content)).collect();
@@ -376,7 +381,17 @@ pub fn drop_fragments(text: &str, rules: &[Attribution], learned: Vec<Attributio
                     .iter()
                     .enumerate()
                     .any(|(j, other)| j != i && other.cue == Some(cue) && other.content.overlaps(rule.content));
-            cue_without_verb || content_cut_in_two
+            // `Valdoria and Kestria agreed …, the envoy announced`: the tagger gave the
+            // rules' speaker a cue inside the clause it announced, the clause's own verb,
+            // and that verb's subject for content.
+            let own_verb_as_cue = piece.kind == StatementKind::Indirect
+                && rule.content.covers(cue)
+                && piece.content.end <= cue.start
+                && piece
+                    .speaker
+                    .zip(rule.speaker)
+                    .is_some_and(|(p, r)| p.overlaps(r) && !rule.content.overlaps(p));
+            cue_without_verb || content_cut_in_two || own_verb_as_cue
         })
     };
     let dropped: Vec<bool> = learned.iter().enumerate().map(|(i, l)| is_fragment(i, l)).collect();
@@ -927,6 +942,34 @@ mod tests {
         let mut quoted = learned[..2].to_vec();
         quoted.iter_mut().for_each(|a| a.kind = StatementKind::Direct);
         assert_eq!(drop_fragments(text, &rules, quoted).len(), 2);
+    }
+
+    #[test]
+    fn a_clause_subject_the_tagger_gave_the_announcer_is_no_statement() {
+        let text = "Valdoria and Kestria agreed on a truce on Friday, the envoy announced.";
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            (start, start + needle.len())
+        };
+        let rules = vec![attribution(
+            Some(at("the envoy")),
+            Some(at("announced")),
+            at("Valdoria and Kestria agreed on a truce on Friday"),
+        )];
+        // The clause's verb read as the envoy's cue, its subject as what was said.
+        let subject = attribution(Some(at("the envoy")), Some(at("agreed")), at("Valdoria and Kestria"));
+        assert!(drop_fragments(text, &rules, vec![subject.clone()]).is_empty());
+        let merged = combine(text, rules.clone(), drop_fragments(text, &rules, vec![subject.clone()]));
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].cue.map(|c| c.slice(text)), Some("announced"));
+        // A quotation so placed is not a subject; nor is a piece of another speaker.
+        let quotation = Attribution {
+            kind: StatementKind::Direct,
+            ..subject.clone()
+        };
+        assert_eq!(drop_fragments(text, &rules, vec![quotation]).len(), 1);
+        let other = attribution(Some(at("Kestria")), Some(at("agreed")), at("Valdoria and"));
+        assert_eq!(drop_fragments(text, &rules, vec![other]).len(), 1);
     }
 
     #[test]
