@@ -537,6 +537,12 @@ impl HybridExtractor {
 mod tests {
     use super::*;
 
+    /// The byte range of the first `needle` in `text`.
+    fn first_place_of(text: &str, needle: &str) -> (usize, usize) {
+        let start = text.find(needle).unwrap();
+        (start, start + needle.len())
+    }
+
     /// Text for attributions whose spans are made up: no cue words in it.
     const BLANK: &str = concat!(
         "                                                                                                    ",
@@ -620,10 +626,7 @@ mod tests {
     fn a_piece_the_tagger_split_off_at_its_own_cue_keeps_that_cue() {
         let text = "Brenner said on Tuesday that Valdoria was not serious and accused \
                     President Ilves of using the Rell attack for propaganda.";
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            (start, start + needle.len())
-        };
+        let at = |needle: &str| first_place_of(text, needle);
         let rule = attribution(
             Some(at("Brenner")),
             Some(at("said")),
@@ -674,10 +677,7 @@ mod tests {
     #[test]
     fn a_content_ends_before_a_dangling_conjunction() {
         let text = "Sand said Kestria had broken its word, and accused it of lying.";
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            (start, start + needle.len())
-        };
+        let at = |needle: &str| first_place_of(text, needle);
         let cut = Attribution {
             content_text: "Kestria had broken its word, and".into(),
             ..attribution(
@@ -853,10 +853,7 @@ mod tests {
         let text = "“This isn't tax reform,” said Douglas Holtz-Eakin, an economist who heads a \
                     group. “It's anti-reform.” Later “you winning?” she said, but Kevin was drifting \
                     off, and as Trump went on about “how the system is rigged.”";
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            (start, start + needle.len())
-        };
+        let at = |needle: &str| first_place_of(text, needle);
         let quoting = |speaker: &str, cue: Option<&str>, content: &str| Attribution {
             kind: StatementKind::Direct,
             content_text: content.trim_matches(QUOTE_MARKS.as_slice()).to_string(),
@@ -896,10 +893,7 @@ mod tests {
         let text = "According to the ministry, Valdoria had agreed to lift sanctions. \
                     Polls show that most voters back the talks, although support has fallen. \
                     Smith said that Jones denied the report.";
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            (start, start + needle.len())
-        };
+        let at = |needle: &str| first_place_of(text, needle);
         let rules = vec![
             attribution(
                 Some(at("the ministry")),
@@ -947,10 +941,7 @@ mod tests {
     #[test]
     fn a_clause_subject_the_tagger_gave_the_announcer_is_no_statement() {
         let text = "Valdoria and Kestria agreed on a truce on Friday, the envoy announced.";
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            (start, start + needle.len())
-        };
+        let at = |needle: &str| first_place_of(text, needle);
         let rules = vec![attribution(
             Some(at("the envoy")),
             Some(at("announced")),
