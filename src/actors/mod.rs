@@ -553,9 +553,9 @@ impl ActorResolver {
             _ => None,
         };
         let wants_person = wanted_gender.is_some() || pronoun == "i";
-        let gender_agrees = |known: Option<Gender>| match (wanted_gender, known) {
-            (Some(wanted), Some(known)) => wanted == known,
-            _ => true,
+        // Only `he` and `she` ask for a gender; the actor's is looked up only then.
+        let gender_agrees = |id: &str, name: &str| {
+            wanted_gender.is_none_or(|wanted| self.gender_of(article, id, name).is_none_or(|known| known == wanted))
         };
         let kind_fits = |kind: ActorKind| match kind {
             ActorKind::Person | ActorKind::Unknown => wants_person || pronoun == "they" || pronoun == "we",
@@ -576,7 +576,7 @@ impl ActorResolver {
             } else if pronoun == "it" && r.actor.kind != ActorKind::Organisation && r.actor.kind != ActorKind::Country {
                 return false;
             }
-            gender_agrees(self.gender_of(article, &r.actor.id, &r.actor.name))
+            gender_agrees(&r.actor.id, &r.actor.name)
         };
         let from_history = history
             .iter()
@@ -584,7 +584,7 @@ impl ActorResolver {
             .find(|(pos, r, mention)| *pos < span.start && fits(r, mention));
         let from_text = article.mentions.iter().rev().find(|(pos, index)| {
             let actor = &self.study_actors[*index];
-            *pos < span.start && kind_fits(actor.kind) && gender_agrees(self.gender_of(article, &actor.id, &actor.name))
+            *pos < span.start && kind_fits(actor.kind) && gender_agrees(&actor.id, &actor.name)
         });
         match (from_history, from_text) {
             (Some((pos, _, _)), Some((text_pos, index))) if text_pos > pos && span.start - text_pos < 400 => {

@@ -124,21 +124,22 @@ pub(crate) struct Columns<'a> {
 }
 
 impl Columns<'_> {
-    fn column(&self, name: &'static str) -> Result<&Column, AnalyzeError> {
-        self.frame.column(name).map_err(|_| AnalyzeError::Column {
+    /// The error for a column that is missing or not of the type asked for.
+    fn no_such_column(&self, name: &'static str) -> AnalyzeError {
+        AnalyzeError::Column {
             path: self.dir.to_path_buf(),
             table: self.table,
             column: name,
-        })
+        }
+    }
+
+    fn column(&self, name: &'static str) -> Result<&Column, AnalyzeError> {
+        self.frame.column(name).map_err(|_| self.no_such_column(name))
     }
 
     pub fn strings(&self, name: &'static str) -> Result<Vec<Option<String>>, AnalyzeError> {
         let column = self.column(name)?;
-        let values = column.str().map_err(|_| AnalyzeError::Column {
-            path: self.dir.to_path_buf(),
-            table: self.table,
-            column: name,
-        })?;
+        let values = column.str().map_err(|_| self.no_such_column(name))?;
         Ok(values.into_iter().map(|v| v.map(str::to_string)).collect())
     }
 
@@ -161,11 +162,7 @@ impl Columns<'_> {
 
     pub fn bools(&self, name: &'static str) -> Result<Vec<Option<bool>>, AnalyzeError> {
         let column = self.column(name)?;
-        let values = column.bool().map_err(|_| AnalyzeError::Column {
-            path: self.dir.to_path_buf(),
-            table: self.table,
-            column: name,
-        })?;
+        let values = column.bool().map_err(|_| self.no_such_column(name))?;
         Ok(values.into_iter().collect())
     }
 
